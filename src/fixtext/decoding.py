@@ -1,0 +1,172 @@
+"""Bytes to text: BOM, strict UTF-8, charset-normalizer, or the user's codec.
+
+Never silent about loss: bytes that do not decode become U+FFFD and each run
+of them is reported as a :class:`Loss` with its byte offset.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .core import DecodeError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Superset codec of each family: real files carry vendor extensions, so
+# decoding with the superset loses nothing the subset would have kept.
+SUPERSET = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "cp936": "gb18030",
+    "hz": "hz",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "shift_jis": "cp932",
+    "sjis": "cp932",
+    "euc_kr": "cp949",
+    "ascii": "utf-8",
+    "latin_1": "cp1252",
+    "iso8859_1": "cp1252",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Loss:
+    byte_start: int
+    byte_end: int
+    char_start: int
+    raw: bytes
+
+
+@dataclass(slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    confidence: float
+    bom: bool = False
+    losses: list[Loss] = field(default_factory=list)
+    offsets: Callable[[int], int] | None = None
+
+
+def normalize_codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name.replace("-", "_")
+    except LookupError:
+        raise DecodeError(f"unknown encoding {name!r}") from None
+
+
+def superset(name: str) -> str:
+    n = normalize_codec(name)
+    return SUPERSET.get(n, n)
+
+
+def decode(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode ``data``: BOM, then strict UTF-8, then detection."""
+    if encoding is not None:
+        codec = normalize_codec(encoding)
+        return _decode_with(data, codec, 1.0, bom=False)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _decode_with(data[len(bom) :], codec, 1.0, bom=True, shift=len(bom))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return Decoded(text, "utf-8", 1.0, offsets=_utf8_offsets(text))
+    codec, confidence = detect(data)
+    return _decode_with(data, codec, confidence, bom=False)
+
+
+def detect(data: bytes) -> tuple[str, float]:
+    """Best codec for legacy bytes and a confidence in [0, 1].
+
+    charset-normalizer proposes; its close candidates are arbitrated by the
+    CJK text model when one is available (see ``textmodel``), and the family
+    superset is used so vendor extensions decode without loss.
+    """
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(data)
+    candidates: list[tuple[str, float]] = []
+    for match in results:
+        candidates.append((superset(match.encoding), 1.0 - float(match.chaos)))
+    if not candidates:
+        return "gb18030", 0.1
+    arbitrate = _arbiter()
+    if arbitrate is not None:
+        picked = arbitrate(data, candidates)
+        if picked is not None:
+            return picked
+    return candidates[0]
+
+
+def _arbiter() -> Callable[[bytes, list[tuple[str, float]]], tuple[str, float] | None] | None:
+    try:
+        from .textmodel import arbitrate_decoding
+    except ImportError:
+        return None
+    return arbitrate_decoding  # type: ignore[no-any-return]
+
+
+def _decode_with(data: bytes, codec: str, confidence: float, *, bom: bool, shift: int = 0) -> Decoded:
+    losses: list[Loss] = []
+    parts: list[str] = []
+    byte_pos: list[tuple[int, int]] = []  # (char index, byte index) anchors
+    char_count = 0
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    # Decode in one go; on error, keep the good prefix, record the bad bytes,
+    # and resume after them.  Anchors let byte offsets be recovered exactly.
+    pos = 0
+    while pos <= len(data):
+        try:
+            chunk = data[pos:].decode(codec)
+        except UnicodeDecodeError as exc:
+            good = data[pos : pos + exc.start].decode(codec)
+            parts.append(good)
+            byte_pos.append((char_count, pos + shift))
+            char_count += len(good)
+            bad = data[pos + exc.start : pos + exc.end]
+            losses.append(Loss(pos + exc.start + shift, pos + exc.end + shift, char_count, bad))
+            parts.append("\ufffd")
+            byte_pos.append((char_count, pos + exc.start + shift))
+            char_count += 1
+            pos += exc.end
+            continue
+        except LookupError:
+            raise DecodeError(f"unknown encoding {codec!r}") from None
+        parts.append(chunk)
+        byte_pos.append((char_count, pos + shift))
+        break
+    del decoder
+    text = "".join(parts)
+    return Decoded(text, codec, confidence, bom=bom, losses=losses, offsets=_offsets(text, codec, byte_pos))
+
+
+def _utf8_offsets(text: str) -> Callable[[int], int]:
+    return _offsets(text, "utf-8", [(0, 0)])
+
+
+def _offsets(text: str, codec: str, anchors: list[tuple[int, int]]) -> Callable[[int], int]:
+    """char offset -> byte offset, exact across the decoder's anchors."""
+    import bisect
+
+    chars = [a[0] for a in anchors]
+
+    def offset(i: int) -> int:
+        k = max(0, bisect.bisect_right(chars, i) - 1)
+        c0, b0 = anchors[k] if anchors else (0, 0)
+        seg = text[c0:i]
+        if seg == "\ufffd" * len(seg) and k + 1 < len(anchors):
+            return b0
+        return b0 + len(seg.encode(codec, "replace"))
+
+    return offset
