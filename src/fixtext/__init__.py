@@ -39,6 +39,7 @@ __all__ = [
     "RepairLog",
     "Result",
     "__version__",
+    "list_passes",
     "passes",
     "register_pass",
     "repair",
@@ -89,8 +90,12 @@ def repair(
     return Result(text=text, log=log, encoding=enc, original=original)
 
 
-def passes() -> list[str]:
-    """Names of every available pass, in pipeline order."""
+def list_passes() -> list[str]:
+    """Names of every available pass, in pipeline order.
+
+    (``fixtext.passes`` is the package of passes; ``fixtext.passes.REGISTRY``
+    holds the classes and ``fixtext.passes.describe()`` their descriptions.)
+    """
     return _passes.available()
 
 
