@@ -195,13 +195,13 @@ class RepairLog:
 
     # -- serialisation -------------------------------------------------
     def to_jsonl(self) -> str:
-        lines = [json.dumps({"fixtext_log": LOG_FORMAT_VERSION, **self.header}, ensure_ascii=False)]
-        lines.extend(json.dumps(e.to_json(), ensure_ascii=False) for e in self.entries)
+        lines = [_dumps({"fixtext_log": LOG_FORMAT_VERSION, **self.header})]
+        lines.extend(_dumps(e.to_json()) for e in self.entries)
         return "\n".join(lines) + "\n"
 
     @classmethod
     def from_jsonl(cls, data: str) -> RepairLog:
-        lines = [ln for ln in data.splitlines() if ln.strip()]
+        lines = [ln for ln in data.split("\n") if ln.strip()]
         if not lines:
             raise LogError("empty repair log")
         try:
@@ -238,6 +238,19 @@ class RepairLog:
         return "\n".join(out) + ("\n" if out else "")
 
 
+_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _dumps(obj: Any) -> str:
+    """One JSON line, readable (non-ASCII kept) but safe for line-based tools:
+    characters that some readers treat as line ends are escaped."""
+    s = json.dumps(obj, ensure_ascii=False)
+    for ch, esc in _LINE_BREAKERS.items():
+        if ch in s:
+            s = s.replace(ch, esc)
+    return s
+
+
 def _show(s: str, limit: int = 60) -> str:
     if len(s) > limit:
         s = s[: limit // 2] + "…" + s[-limit // 2 :]
@@ -272,17 +285,22 @@ class _StageMap:
     in_ends: list[int]
 
     def to_input(self, pos: int, side: Literal["start", "end"]) -> int:
-        i = bisect.bisect_right(self.out_starts, pos) - 1
-        if i < 0:
-            return pos
-        if pos >= self.out_ends[i]:
-            if pos == self.out_ends[i] and side == "end":
+        # A span's start belongs with the edits that begin at or before it,
+        # its end with those that begin strictly before it: so a span that
+        # touches an edit's boundary does not swallow that edit.
+        if side == "start":
+            i = bisect.bisect_right(self.out_starts, pos) - 1
+            if i < 0:
+                return pos
+            if pos < self.out_ends[i]:
+                return self.in_starts[i]
+        else:
+            i = bisect.bisect_left(self.out_starts, pos) - 1
+            if i < 0:
+                return pos
+            if pos <= self.out_ends[i]:
                 return self.in_ends[i]
-            return self.in_ends[i] + (pos - self.out_ends[i])
-        # inside (or at the start of) text this stage produced
-        if pos == self.out_starts[i] and side == "start":
-            return self.in_starts[i]
-        return self.in_starts[i] if side == "start" else self.in_ends[i]
+        return self.in_ends[i] + (pos - self.out_ends[i])
 
 
 class PositionMap:
