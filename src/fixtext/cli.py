@@ -253,11 +253,20 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_writable(sources: Sequence[Source]) -> None:
     """Fail before touching anything when some file cannot be replaced."""
+    import tempfile
+
+    probed: set[Path] = set()
     for src in sources:
-        if src.path is None:
+        if src.path is None or src.path.parent in probed:
             continue
-        if not os.access(src.path.parent, os.W_OK | os.X_OK):
-            raise InputError(f"{src.path.parent}: directory is not writable; nothing was changed")
+        probed.add(src.path.parent)
+        # os.access is not enough (root, read-only mounts, immutable dirs):
+        # really create and remove a file where the replacement will go.
+        try:
+            with tempfile.NamedTemporaryFile(dir=src.path.parent, prefix=".fixtext-probe."):
+                pass
+        except OSError:
+            raise InputError(f"{src.path.parent}: directory is not writable; nothing was changed") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
