@@ -141,11 +141,10 @@ class LogEntry:
     def from_json(cls, data: Mapping[str, Any]) -> LogEntry:
         data = dict(data)
         data["pass_name"] = data.pop("pass")
+        # Fields added by a newer writer within the same format version are
+        # optional by contract, so they are ignored here.
         known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise LogError(f"unknown field(s) in log entry: {', '.join(sorted(unknown))}")
-        return cls(**data)
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def sha256_text(text: str) -> str:
