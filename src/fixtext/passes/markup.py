@@ -48,10 +48,10 @@ class HtmlEntities:
             elif ref[1] != "#" and ref[1:-1] not in _KNOWN_NAMES:
                 continue
             value = html.unescape(ref)
-            if value == ref or not value.isprintable() and value not in "\t\n":
-                continue
             if value == "\u00a0":
                 value = " "
+            if value == ref or not (value.isprintable() or value in ("\t", "\n")):
+                continue
             edits.append(Edit(m.start(), m.end(), value, f"HTML character reference {ref}"))
         return edits
 
