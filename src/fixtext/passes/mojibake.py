@@ -25,7 +25,7 @@ class LatinMojibake:
     one bad line cannot change the reading of another.
 
     >>> [e.replacement for e in LatinMojibake().find("cafÃ© ok", None)]
-    ['café ok']
+    ['é']
     """
 
     name: ClassVar[str] = "latin_mojibake"

@@ -79,7 +79,7 @@ class Nfc:
     """Compose text to Unicode NFC, one edit per changed run.
 
     >>> [e.replacement for e in Nfc().find("cafe\\u0301", None)]
-    ['café']
+    ['é']
     """
 
     name: ClassVar[str] = "nfc"
