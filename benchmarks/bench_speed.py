@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     rmb = sum(len(d.encode("utf-8")) for d in raw_docs) / 1e6
     t_fix = best_of(fixtext.repair, raw_docs, 1)
     t_ftfy = best_of(ftfy.fix_text, raw_docs, 1)
-    print(f"damaged seeds: {rmb:.2f} MB: fixtext {rmb / t_fix:.2f} MB/s, ftfy.fix_text {rmb / t_ftfy:.2f} MB/s")
+    print(
+        f"damaged seeds: {rmb:.2f} MB: fixtext {rmb / t_fix:.2f} MB/s, ftfy.fix_text {rmb / t_ftfy:.2f} MB/s"
+    )
     return 0
 
 

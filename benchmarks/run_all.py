@@ -1,6 +1,6 @@
 """Run every benchmark in this folder (bench_*.py), speed first.
 
-    python benchmarks/run_all.py [--only NAME ...]
+python benchmarks/run_all.py [--only NAME ...]
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ ZH_SENTENCES = [
 
 EN_SENTENCES = [
     "The committee met on Tuesday to review the budget for the coming year.",
-    "She said, \"We will not stop until the job is done.\"",
+    'She said, "We will not stop until the job is done."',
     "It's a well-known fact that the café on the corner serves the best coffee.",
     "Prices rose by 3.2% in March, according to the statistics office.",
     "The naïve approach works, but it doesn't scale beyond a few thousand items.",
@@ -46,7 +46,7 @@ EN_SENTENCES = [
 
 CODE_BLOCKS = [
     "def add(a, b):\n    return a + b\n",
-    "for f in *.txt; do\n  wc -l \"$f\"\ndone\n",
+    'for f in *.txt; do\n  wc -l "$f"\ndone\n',
     '{\n  "name": "fixtext",\n  "version": "0.1.0"\n}\n',
-    "if (x > 0 && y < 10) {\n    printf(\"%d\\n\", x);\n}\n",
+    'if (x > 0 && y < 10) {\n    printf("%d\\n", x);\n}\n',
 ]

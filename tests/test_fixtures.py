@@ -62,5 +62,5 @@ def test_fixture(inp: Path, slug: str, meta: dict) -> None:
         wanted = [json.loads(ln) for ln in log_path.read_text("utf-8").splitlines() if ln.strip()]
         got = [e.to_json() for e in result.log.applied]
         assert len(got) == len(wanted), [(g["pass"], g["before"], g["after"]) for g in got]
-        for g, w in zip(got, wanted):
+        for g, w in zip(got, wanted, strict=True):
             assert {k: g[k] for k in w} == w

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import passes as registry
 from .core import ConfigError, LogEntry, Pipeline, RepairLog, annotate_positions, sha256_text
-from .decoding import decode
+from .decoding import Loss, decode
 
 #: Below this an edit is logged as a suggestion, not applied.  0.6 keeps the
 #: passes' "probable but unproven" band (0.3–0.6) out of the text by default.
@@ -33,12 +33,11 @@ def repair_text(
         raise ConfigError(f"unknown target {target!r} (choose from {', '.join(TARGETS)})")
     if not 0.0 <= min_confidence <= 1.0:
         raise ConfigError("min_confidence must be between 0 and 1")
-    selected = registry.build(
-        list(passes) if passes is not None else None, tuple(skip), dict(options or {})
-    )
+    selected = registry.build(list(passes) if passes is not None else None, tuple(skip), dict(options or {}))
     header: dict[str, Any] = {"fixtext_version": version}
     byte_offset = None
     loss_entries: list[LogEntry] = []
+    pos_of_loss: dict[int, Loss] = {}
     if isinstance(data, (bytes, bytearray, memoryview)):
         raw = bytes(data)
         decoded = decode(raw, encoding)
@@ -51,7 +50,6 @@ def repair_text(
             bom=decoded.bom,
         )
         byte_offset = decoded.offsets
-        pos_of_loss = {}
         for loss in decoded.losses:
             pos_of_loss[loss.char_start] = loss
             loss_entries.append(
@@ -64,8 +62,7 @@ def repair_text(
                     out_end=loss.char_start + 1,
                     before="\ufffd",
                     after="\ufffd",
-                    reason=f"bytes {loss.raw.hex(' ')} are not valid {decoded.encoding}; "
-                    "replaced by U+FFFD",
+                    reason=f"bytes {loss.raw.hex(' ')} are not valid {decoded.encoding}; replaced by U+FFFD",
                     confidence=1.0,
                     kind="loss",
                     orig_start=loss.char_start,
@@ -93,9 +90,8 @@ def repair_text(
     log.entries[:0] = loss_entries
     annotate_positions(log, text, byte_offset)
     for e in loss_entries:  # decode losses know their exact bytes
-        loss = pos_of_loss[e.orig_start] if byte_offset else None
-        if loss is not None:
-            e.byte_start, e.byte_end = loss.byte_start, loss.byte_end
+        loss = pos_of_loss[e.orig_start]
+        e.byte_start, e.byte_end = loss.byte_start, loss.byte_end
     log.header["output_sha256"] = sha256_text(out)
     return out, log, enc, text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 from dataclasses import dataclass
 from typing import ClassVar
@@ -62,12 +63,7 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>")
 
 def _looks_like_markup(text: str) -> bool:
     """Source code of a page: several tags.  Its entities are not residue."""
-    n = 0
-    for _ in _TAG.finditer(text):
-        n += 1
-        if n >= 3:
-            return True
-    return False
+    return any(n >= 2 for n, _ in enumerate(_TAG.finditer(text)))
 
 
 # CMS residue: the tail of an HTML comment whose opening was cut off by the

@@ -96,8 +96,10 @@ class Nfc:
         spans: list[list[int]] = []
         n = len(text)
         for i, ch in enumerate(text):
-            if unicodedata.combining(ch) == 0 and unicodedata.is_normalized("NFC", ch) and not (
-                "\u1160" <= ch <= "\u11ff"
+            if (
+                unicodedata.combining(ch) == 0
+                and unicodedata.is_normalized("NFC", ch)
+                and not ("\u1160" <= ch <= "\u11ff")
             ):
                 continue
             s = max(0, i - 1)
@@ -148,7 +150,4 @@ class TrailingWhitespace:
     _pattern: ClassVar[re.Pattern[str]] = re.compile(r"[ \t\u00a0\u3000]+(?=\n|\Z)")
 
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
-        return [
-            Edit(m.start(), m.end(), "", "trailing whitespace")
-            for m in self._pattern.finditer(text)
-        ]
+        return [Edit(m.start(), m.end(), "", "trailing whitespace") for m in self._pattern.finditer(text)]
