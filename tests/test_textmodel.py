@@ -1,0 +1,74 @@
+"""The character model: contract, calibration facts the passes rely on, speed."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fixtext.textmodel import RARE_LOGP, TextModel, arbitrate_decoding, get_model
+from fixtext.textmodel import _load, _DATA
+
+from .corpus import ZH_SENTENCES
+
+
+def test_loaded_once() -> None:
+    assert get_model() is get_model()
+    assert isinstance(get_model(), TextModel)
+
+
+def test_load_is_fast() -> None:
+    t = time.perf_counter()
+    _load(_DATA)
+    assert time.perf_counter() - t < 0.6  # budget 0.3 s; slack for loaded CI
+
+
+def test_real_text_beats_its_mojibake() -> None:
+    m = get_model()
+    for s in ZH_SENTENCES:
+        for chain in (("utf-8", "gbk"), ("gbk", "latin-1"), ("utf-8", "cp1252")):
+            try:
+                bad = s.encode(chain[0]).decode(chain[1])
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            assert m.score(s) > m.score(bad) + 1.0, (s, bad)
+
+
+def test_classes_not_penalised_as_unknown_han() -> None:
+    m = get_model()
+    for ch in "aZ09 ,.，。“”":
+        assert m.logp(ch) > -6, ch
+    for ch in "\ue000\ufffd\x01":
+        assert m.is_rare(ch)
+    assert m.logp("\u3042") > RARE_LOGP  # hiragana
+    assert m.logp("\ud55c") > RARE_LOGP  # Hangul in KS X 1001
+
+
+def test_traditional_as_plausible_as_simplified() -> None:
+    m = get_model()
+    assert abs(m.score("图书馆新馆于去年正式开放") - m.score("圖書館新館於去年正式開放")) < 1.5
+
+
+def test_total_and_score_agree() -> None:
+    m = get_model()
+    s = "他们决定把收入的一部分捐给当地的图书馆。"
+    assert abs(m.total(s) / len(s) - m.score(s)) < 1e-9
+    assert m.score("") == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=50))
+def test_scores_are_finite_and_bounded(s: str) -> None:
+    m = get_model()
+    v = m.total(s)
+    assert v <= 0.0
+    assert v >= -20.0 * len(s)
+
+
+def test_arbitrate_short_gbk_is_not_johab() -> None:
+    data = "内容，“好”".encode("gbk")
+    assert arbitrate_decoding(data, [("johab", 0.9)])[0] == "gb18030"  # type: ignore[index]
+    assert arbitrate_decoding("內容，「好」".encode("big5"), [])[0] == "big5hkscs"  # type: ignore[index]
+    assert arbitrate_decoding("日本語のテキストです。".encode("cp932"), [])[0] == "cp932"  # type: ignore[index]
+    assert arbitrate_decoding("한국어 텍스트입니다.".encode("cp949"), [])[0] == "cp949"  # type: ignore[index]
