@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from ..core import ConfigError, Pass
 from .markup import CmsResidue, HtmlEntities
+from .misalignment import MisalignedGbk
 from .mojibake import LatinMojibake
+from .residue import ConverterResidue, Placeholders
 from .unicode import InvisibleChars, LineEndings, Nfc, TrailingWhitespace
 
 # Each entry: the pass class.  Its ``name`` is the registry key, option key,
@@ -24,6 +26,7 @@ REGISTRY: tuple[type, ...] = (
     CmsResidue,
     # -- encoding damage (issue 3, 7) --
     LatinMojibake,
+    MisalignedGbk, ConverterResidue, Placeholders,  # issue 7: byte slips, then converter pinyin, '?' last
     # -- layout (issue 4) --
     # -- duplicates (issue 5) --
     # -- typography and script (issue 4) --

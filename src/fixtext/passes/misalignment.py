@@ -1,0 +1,420 @@
+"""GBK streams read one byte out of step (lost or inserted bytes).
+
+The damage model (issue 7; reproduced by :mod:`fixtext.garble`):
+
+* A GBK byte stream lost a byte, gained one, or had a converter insert
+  ``(pinyin)`` *between the two bytes of a character* (byte replacement also
+  matched the pair formed by one character's trail byte and the next one's
+  lead byte).  From there the decoder pairs every trail byte with the next
+  lead byte: real characters become unrelated ones, GBK's user-defined rows
+  become private-use characters (U+E000–U+F8FF) and full-width forms (row
+  A3) become ASCII once the page folded widths.  A lead byte followed by a
+  byte that cannot be a trail decodes to ``?`` (the page's replacement), and
+  the stream falls back in step when a trail byte in 0x40–0x7E is read alone
+  (it decodes as an ASCII letter) or at such a ``?``.
+* So a damaged run is the decoding of bytes that are *still there*: re-encode
+  the run (``?`` as an unknown byte, ASCII as itself or as a folded
+  full-width form), re-pair the bytes one step earlier from the anchor, and
+  the decoder falls back in step by itself where the damaged text did.  The
+  unknown bytes are filled with the character the text model likes best.
+
+Anchors (where a run can start) and what the byte before the run was:
+
+* ``?guī)`` — a converter annotation whose ``(`` was swallowed with an
+  orphaned lead byte: the reading names the pair it was inserted into, so it
+  pins the lost lead byte (pair = trail byte of the character before + it);
+* ``?`` after a Chinese character — a lost lead byte; the slip happens at
+  sentence punctuation (``。`` + quote + Han), so lead byte A1 (the CJK
+  punctuation row) is free and any other costs :data:`OTHER_LEAD_COST`;
+* a character whose trail byte is A1 — a junk byte inserted before a
+  punctuation mark's lead byte: drop it.
+
+Each candidate is scored by the shared text model against keeping the text;
+the damage event itself costs :data:`EVENT_COST` nats, so the repair must
+explain the text better by more than that.  Rejected but plausible candidates
+are logged as suggestions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..core import Context, Edit
+from .residue import PINYIN_SYLLABLE, is_reading
+
+# -- the GBK/GB18030 two-byte table ------------------------------------------
+
+_TABLE: list[str | None] | None = None
+_BY_LEAD: dict[int, list[tuple[int, str]]] = {}
+
+
+def _is_trail(b: int) -> bool:
+    return 0x40 <= b <= 0x7E or 0x80 <= b <= 0xFE
+
+
+def pair_table() -> list[str | None]:
+    """GB18030's decoding of every two-byte code (lead<<8 | trail), or None."""
+    global _TABLE
+    if _TABLE is None:
+        table: list[str | None] = [None] * 65536
+        for lead in range(0x81, 0xFF):
+            for trail in range(0x40, 0xFF):
+                if trail == 0x7F:
+                    continue
+                try:
+                    ch = bytes((lead, trail)).decode("gb18030")
+                except UnicodeDecodeError:
+                    continue
+                if len(ch) == 1:
+                    table[lead << 8 | trail] = ch
+        _TABLE = table
+    return _TABLE
+
+
+def _encode(ch: str) -> tuple[int, ...] | None:
+    try:
+        b = ch.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+    return tuple(b) if len(b) <= 2 else None
+
+
+_UNKNOWN = -1  # a byte whose value was lost ('?' in the damaged text)
+
+
+def _byte_options(ch: str) -> list[tuple[int, ...]]:
+    """The byte sequences a damaged character can stand for."""
+    if ch == "?":
+        # the page's replacement for a byte it could not pair
+        return [(_UNKNOWN,)]
+    if ch.isascii():
+        o = ord(ch)
+        opts = [(o,)]
+        if 0x21 <= o <= 0x7E:
+            # a full-width form (row A3) that the page folded to ASCII
+            fw = (0xA3, o + 0x80)
+            dec = pair_table()[0xA300 | (o + 0x80)]
+            if dec is not None and unicodedata.normalize("NFKC", dec) == ch:
+                opts.append(fw)
+        return opts
+    enc = _encode(ch)
+    return [enc] if enc is not None and len(enc) == 2 else []
+
+
+# -- realignment --------------------------------------------------------------
+
+# A slot of the realigned text: a known character, or a pair with unknown
+# byte(s): ("T", lead) unknown trail, ("L", trail) unknown lead, ("LT",).
+Slot = Any
+
+_MAX_WINDOW = 80
+_MAX_RESULTS = 24
+
+
+def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool = False) -> list[tuple[int, list[Slot]]]:
+    """Re-pair the bytes of ``chars`` from ``start`` one byte out of step.
+
+    ``lead`` is the byte that precedes ``chars[start]`` in the real stream
+    (``_UNKNOWN`` if its value is lost); ``skip_first`` drops the first byte
+    of ``chars[start]`` instead (an inserted junk byte).  Returns every way
+    the realigned decoder falls back in step: (index where it is back in
+    step, slots decoded in between).
+    """
+    table = pair_table()
+    results: list[tuple[int, list[Slot]]] = []
+    limit = min(len(chars), start + _MAX_WINDOW)
+
+    def at_boundary(k: int, pending: int | None, out: list[Slot]) -> None:
+        if len(results) >= _MAX_RESULTS:
+            return
+        if pending is None and out:
+            results.append((k, out))
+            return
+        if k >= limit or chars[k] == "\n":
+            return  # a pending lead byte at the end of the line: not this way
+        for opt in _byte_options(chars[k]):
+            consume(k, opt, 0, pending, out)
+
+    def consume(k: int, cur: tuple[int, ...], o: int, pending: int | None, out: list[Slot]) -> None:
+        while True:
+            b = cur[o]
+            if pending is None:
+                if b == _UNKNOWN:
+                    pending = _UNKNOWN
+                elif b < 0x80:
+                    out = out + [chr(b)]
+                elif 0x81 <= b <= 0xFE:
+                    pending = b
+                else:
+                    return
+            else:
+                if b == _UNKNOWN:
+                    out = out + [("T", pending) if pending != _UNKNOWN else ("LT",)]
+                elif _is_trail(b):
+                    if pending == _UNKNOWN:
+                        out = out + [("L", b)]
+                    else:
+                        ch = table[pending << 8 | b]
+                        if ch is None:
+                            return
+                        out = out + [ch]
+                else:
+                    return  # a lead byte before a non-trail: real text has none
+                pending = None
+            o += 1
+            if o >= len(cur):
+                at_boundary(k + 1, pending, out)
+                return
+
+    if skip_first:
+        enc = _byte_options(chars[start])
+        for opt in enc:
+            if len(opt) == 2:
+                consume(start, opt, 1, None, [])
+    else:
+        at_boundary(start, lead, [])
+    return results
+
+
+# -- scoring ------------------------------------------------------------------
+
+#: Nats a repair must gain over keeping the text: the prior odds against a
+#: damage event at a given place.  Measured with benchmarks/bench_misalignment.py:
+#: at 3 nats no clean sentence of the test corpus changes while >95% of
+#: garbled runs are restored; 2 starts touching real '?' before Han text.
+EVENT_COST = 3.0
+#: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
+#: any other lost lead byte is this much less likely.
+OTHER_LEAD_COST = 6.0
+
+# Punctuation is flat in the text model; these log-weights (rough shares of
+# the marks in Chinese news text) break ties between marks recovered from
+# unknown bytes, and a line rarely ends in anything but a terminator.
+_PUNCT_PRIOR = {
+    "，": 0.0, "。": -0.2, "、": -1.0, "“": -1.3, "”": -1.3, "：": -2.0,
+    "《": -2.2, "》": -2.2, "；": -2.5, "？": -2.5, "！": -2.5, "…": -3.0,
+    "（": -2.5, "）": -2.5, "—": -3.0, "‘": -3.5, "’": -3.5, "·": -3.5,
+}
+_LINE_END_OK = frozenset("。！？”’…」』）")
+_OTHER_PUNCT = -6.0
+
+
+def _slot_prior(ch: str, right: str) -> float:
+    if "\u4e00" <= ch <= "\u9fff" or ch.isascii():
+        return 0.0
+    p = _PUNCT_PRIOR.get(ch)
+    if p is None:
+        return _OTHER_PUNCT
+    if right in ("", "\n") and ch not in _LINE_END_OK:
+        p -= 4.0
+    return p
+
+
+def _candidates(slot: Slot) -> list[tuple[str, float]]:
+    """Characters a slot with unknown byte(s) can be, with their prior cost."""
+    table = pair_table()
+    kind = slot[0]
+    out: list[tuple[str, float]] = []
+    if kind == "T":
+        lead = slot[1]
+        for t in range(0x40, 0xFF):
+            ch = table[lead << 8 | t]
+            if ch is not None:
+                out.append((ch, 0.0))
+    elif kind == "L":
+        trail = slot[1]
+        for lead in range(0x81, 0xFF):
+            ch = table[lead << 8 | trail]
+            if ch is not None:
+                out.append((ch, 0.0 if lead == 0xA1 else -OTHER_LEAD_COST))
+    else:  # both unknown: the slip's lost lead is A1, the dangling byte any
+        for t in range(0x40, 0xFF):
+            ch = table[0xA100 | t]
+            if ch is not None:
+                out.append((ch, 0.0))
+    return out
+
+
+def _usable(ch: str, model: Any) -> bool:
+    cp = ord(ch)
+    if 0xE000 <= cp <= 0xF8FF:
+        return False
+    return not model.is_rare(ch) or ch in _PUNCT_PRIOR
+
+
+def fill(slots: list[Slot], left: str, right: str, model: Any) -> tuple[str, float] | None:
+    """Choose the characters of unknown slots (greedy, left to right)."""
+    chars: list[str] = []
+    prior = 0.0
+    for i, s in enumerate(slots):
+        if isinstance(s, str):
+            chars.append(s)
+            continue
+        lctx = (left + "".join(chars))[-1:]
+        nxt = slots[i + 1] if i + 1 < len(slots) else None
+        rctx = nxt if isinstance(nxt, str) else (right[:1] if nxt is None else "")
+        best: tuple[float, str, float] | None = None
+        for ch, cost in _candidates(s):
+            if not _usable(ch, model):
+                continue
+            p = cost + _slot_prior(ch, rctx)
+            sc = model.total(lctx + ch + rctx) + p
+            if best is None or sc > best[0]:
+                best = (sc, ch, p)
+        if best is None:
+            return None
+        chars.append(best[1])
+        prior += best[2]
+    return "".join(chars), prior
+
+
+def _confidence(margin: float) -> float:
+    # 0.6 (the default threshold) at a 1.5-nat margin beyond the event cost.
+    return round(min(0.99, max(0.05, 0.5 + 0.5 * math.tanh(margin / 5.5))), 4)
+
+
+# -- the pass -------------------------------------------------------------------
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PUA = re.compile("[\ue000-\uf8ff]")
+_STRADDLE = re.compile(f"\\?\\(?({PINYIN_SYLLABLE})\\)")
+_ANNOTATION_TAIL = re.compile(f"({PINYIN_SYLLABLE})\\)")
+_TRIGGER = re.compile("[?\ue000-\uf8ff]")
+_TRAIL_A1: re.Pattern[str] | None = None
+
+
+def _trail_a1() -> re.Pattern[str]:
+    """Characters whose GBK trail byte is A1: what a junk byte + 。/、 decodes to first."""
+    global _TRAIL_A1
+    if _TRAIL_A1 is None:
+        table = pair_table()
+        chars = sorted({table[lead << 8 | 0xA1] for lead in range(0x81, 0xFF)} - {None})  # type: ignore[type-var]
+        cls = "".join(re.escape(c) for c in chars if c != "\u3000")
+        _TRAIL_A1 = re.compile(f"[{cls}](?=.{{0,3}}[A-Za-z0-9\ue000-\uf8ff?])")
+    return _TRAIL_A1
+
+
+@dataclass(frozen=True, slots=True)
+class MisalignedGbk:
+    """Re-read GBK text that a lost, inserted or annotated byte put out of step.
+
+    Leaves alone: ``?`` after ASCII (URLs, English), a ``?`` whose realigned
+    reading the text model does not prefer (real questions: ``你好嗎?我很好``),
+    '?' runs (indents are the placeholder pass's), text without ``?``,
+    private-use characters or the junk-byte signature.
+
+    >>> p = MisalignedGbk()
+    >>> text = "全市共成立15家?guī)ж毱髽I(yè),建成"
+    >>> [(text[e.start:e.end], e.replacement) for e in p.find(text, None) if e.confidence >= 0.6]
+    [('?guī)ж毱髽I', '帶貧企業')]
+    >>> p.find("你好嗎?我很好。網址 http://a.cn/?id=3", None)
+    []
+    """
+
+    name: ClassVar[str] = "misaligned_gbk"
+    description: ClassVar[str] = "re-read GBK text put out of step by a lost, inserted or annotated byte"
+    enabled_by_default: ClassVar[bool] = True
+
+    event_cost: float = EVENT_COST
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        if not _TRIGGER.search(text) and not _trail_a1().search(text):
+            return []
+        from ..textmodel import get_model
+
+        model = get_model()
+        proposals: list[tuple[Edit, float]] = []
+        pos = 0
+        for line in text.split("\n"):
+            if line:
+                proposals.extend(self._line(line, pos, model))
+            pos += len(line) + 1
+        # keep the best of overlapping proposals
+        proposals.sort(key=lambda p: -p[1])
+        taken: list[Edit] = []
+        for e, _m in proposals:
+            if all(e.end <= t.start or e.start >= t.end for t in taken):
+                taken.append(e)
+        return sorted(taken, key=lambda e: e.start)
+
+    def _line(self, line: str, base: int, model: Any) -> list[tuple[Edit, float]]:
+        chars = line + "\n"
+        anchors: list[tuple[int, dict[str, Any], str]] = []
+        for m in _STRADDLE.finditer(line):
+            s = m.start()
+            prev = line[s - 1] if s else ""
+            enc = _encode(prev) if prev else None
+            if enc is None or len(enc) != 2 or enc[1] < 0x81:
+                continue
+            t = enc[1]
+            syl = m.group(1)
+            for lead in range(0x81, 0xFF):
+                ch = pair_table()[t << 8 | lead]
+                if ch is not None and is_reading(ch, syl):
+                    anchors.append(
+                        (s, {"start": m.end(), "lead": lead}, f"converter inserted ({syl}) inside a character (after the pair {ch!r})")
+                    )
+        straddle_at = {a[0] for a in anchors}
+        for i, ch in enumerate(line):
+            if ch != "?" or i in straddle_at:
+                continue
+            prev = line[i - 1] if i else ""
+            nxt = line[i + 1] if i + 1 < len(line) else ""
+            if not prev or prev == "?" or prev.isascii():
+                continue  # indents, URLs, English: not a GBK stream
+            if nxt == "?" and i + 2 < len(line):
+                continue  # a '?' run inside a line: spacing, not a lost byte
+            anchors.append((i, {"start": i + 1, "lead": _UNKNOWN}, "a lost byte ('?') put GBK out of step"))
+        for m in _trail_a1().finditer(line):
+            i = m.start()
+            anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
+
+        out: list[tuple[Edit, float]] = []
+        for anchor, kw, why in anchors:
+            best: tuple[float, int, str, float] | None = None
+            opts = {k: v for k, v in kw.items() if k != "start"}
+            for end, slots in realign(chars, kw.get("start", anchor), **opts):
+                if end > len(line):
+                    end = len(line)
+                left = line[max(0, anchor - 2) : anchor]
+                right = line[end : end + 2]
+                filled = fill(slots, left, right, model)
+                if filled is None:
+                    continue
+                repl, prior = filled
+                # An aligned annotation that the out-of-step decoder split
+                # ('?' swallowed its '('): once realigned it follows the
+                # character it annotates, and goes with the repair.
+                ann = _ANNOTATION_TAIL.match(line, end)
+                if ann and repl and is_reading(repl[-1], ann.group(1)):
+                    end = ann.end()
+                old = line[anchor:end]
+                if repl == old:
+                    continue
+                gain = model.total(left + repl + right) + prior - model.total(left + old + right)
+                margin = gain - self.event_cost
+                if best is None or margin > best[0]:
+                    best = (margin, end, repl, prior)
+            if best is None:
+                continue
+            margin, end, repl, _prior = best
+            conf = _confidence(margin)
+            if conf < 0.3:
+                continue  # not even plausible: not worth a suggestion
+            out.append(
+                (
+                    Edit(
+                        base + anchor,
+                        base + end,
+                        repl,
+                        f"{why}; realigned reading preferred by {margin + self.event_cost:.1f} nats",
+                        conf,
+                    ),
+                    margin,
+                )
+            )
+        return out

@@ -1,0 +1,192 @@
+"""Residue of a simplified→traditional web converter: pinyin and '?' placeholders.
+
+The damage (issue 7, the Henan file): a converter wrote Traditional text as
+GBK bytes and, for a few dozen characters, appended the reading by plain
+byte replacement: ``內(nèi)容``.  Where the annotation landed on a character
+boundary the text is intact apart from the ``(pinyin)`` itself; that case is
+:class:`ConverterResidue`.  Where it landed *inside* a character the stream
+is read out of step; that is ``misaligned_gbk`` (misalignment.py), which
+runs first.  The same page saved ``&nbsp;`` as ``?``: paragraph indents
+``????`` and byline gaps ``本報記者?郭戈?攝``; that is :class:`Placeholders`,
+which runs last, after every '?' the misalignment search could explain.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import ClassVar, Literal
+
+from ..core import Context, Edit
+
+# -- pinyin readings --------------------------------------------------------
+
+# Letters a pinyin syllable may use: ASCII, the tone-marked vowels, ü and the
+# rare syllabic n/m with tone marks.  The annotation is one syllable (the
+# converter annotated single characters), optionally with a tone digit.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+PINYIN_SYLLABLE = f"[a-z{_TONED}]{{1,6}}[1-5]?"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ANNOTATION = re.compile(f"(?<=[{_HAN}])\\(({PINYIN_SYLLABLE})\\)")
+
+
+def _norm(syllable: str) -> str:
+    return unicodedata.normalize("NFC", syllable.lower()).replace("v", "ü")
+
+
+@lru_cache(maxsize=8192)
+def readings(ch: str) -> frozenset[str]:
+    """Every way a converter could have written the reading of ``ch``.
+
+    Tone marks (``guī``), tone numbers (``gui1``; the neutral tone as ``5`` or
+    bare) and the toneless form, from pypinyin's heteronym readings.
+
+    >>> sorted(readings("內"))
+    ['nei', 'nei4', 'nèi']
+    >>> "gui1" in readings("規") and "guì" in readings("規")
+    True
+    """
+    from pypinyin import Style, pinyin
+
+    out: set[str] = set()
+    for style in (Style.TONE, Style.TONE3, Style.NORMAL):
+        for group in pinyin(ch, heteronym=True, style=style, neutral_tone_with_five=True, errors="ignore"):
+            for r in group:
+                out.add(_norm(r))
+                if r.endswith("5"):
+                    out.add(_norm(r[:-1]))
+    out.discard(_norm(ch))
+    out.discard("")
+    return frozenset(out)
+
+
+def is_reading(ch: str, syllable: str) -> bool:
+    """True if ``syllable`` is a pinyin reading of the character ``ch``."""
+    return _norm(syllable) in readings(ch)
+
+
+@dataclass(frozen=True, slots=True)
+class ConverterResidue:
+    """Remove ``(pinyin)`` that a converter appended to a Han character.
+
+    Only a single syllable in parentheses, directly after a Han character,
+    that is one of that character's readings is removed.  Real
+    parentheticals are left alone: ``(通讯员 苏志平 摄)``, ``(2021年12月18日)``,
+    ``(Latin words)``, and a syllable that is not a reading of the character
+    before it (``資料(data)``).
+
+    >>> text = "內(nèi)容發(fā)展(see)"
+    >>> [(text[e.start:e.end], e.replacement) for e in ConverterResidue().find(text, None)]
+    [('(nèi)', ''), ('(fā)', '')]
+    >>> ConverterResidue().find("宝宝(bao)的(2021年12月18日)", None)[0].start
+    2
+    >>> ConverterResidue().find("数据(data)与图(Figure 1)", None)
+    []
+    """
+
+    name: ClassVar[str] = "converter_residue"
+    description: ClassVar[str] = "remove (pinyin) a converter appended to Han characters"
+    enabled_by_default: ClassVar[bool] = True
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        if "(" not in text:
+            return []
+        edits = []
+        for m in _ANNOTATION.finditer(text):
+            ch = text[m.start() - 1]
+            syl = m.group(1)
+            if not is_reading(ch, syl):
+                continue
+            # A bare ASCII word that happens to be a reading ("men", "a",
+            # "ban") is weaker evidence than a tone mark or tone digit, which
+            # English words never carry.
+            marked = not syl.isalpha() or not syl.isascii()
+            conf = 0.95 if marked else 0.75
+            edits.append(
+                Edit(m.start(), m.end(), "", f"converter pinyin annotation of {ch!r} ({syl} is its reading)", conf)
+            )
+        return edits
+
+
+# -- '?' placeholders -------------------------------------------------------
+
+_QMARK_RUN = re.compile(r"\?+")
+_CJK = re.compile(f"[{_HAN}\u3000-\u303f\uff01-\uff5e\u2018-\u201d\u2026\u2014\u25a0-\u25ff\u25cf]")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+# Sentence-final particles after which a '?' is a (width-folded) question mark.
+_QUESTION_BEFORE = frozenset("嗎吗呢吧麼么嘛乎哪誰谁何啊呀")
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and bool(_CJK.match(ch))
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholders:
+    """'?' runs that a page saved for ``&nbsp;`` (indents, gaps) or lost characters.
+
+    * a ``?`` run at the start of a line is a paragraph indent: removed;
+    * a run between Han characters/CJK punctuation is a gap: removed
+      (Chinese needs no space there); a single ``?`` there is removed only
+      when it is not a question mark (after 嗎呢吧… it is one);
+    * a run of two or more between Latin words or digits becomes one space;
+    * a ``?`` that cannot be explained stays, logged as a loss (or becomes
+      U+FFFD with ``lost="replacement"``).
+
+    Real question marks and URLs are left alone: ``?`` after an ASCII word
+    character or at the end of a sentence (``好嗎?``), ``?a=1``.
+
+    >>> text = "????富美鶴城\\n記者?郭戈?攝\\n你好嗎?我很好\\nhttp://a.cn/x?a=1"
+    >>> [(e.start, e.replacement) for e in Placeholders().find(text, None) if e.kind == "repair"]
+    [(0, ''), (11, ''), (14, '')]
+    """
+
+    name: ClassVar[str] = "placeholders"
+    description: ClassVar[str] = "'?' placeholders for lost &nbsp; indents/gaps; unexplained ones logged as losses"
+    enabled_by_default: ClassVar[bool] = True
+
+    lost: Literal["keep", "replacement"] = "keep"
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        if "?" not in text:
+            return []
+        edits: list[Edit] = []
+        for m in _QMARK_RUN.finditer(text):
+            s, e = m.start(), m.end()
+            n = e - s
+            before = text[s - 1] if s > 0 else "\n"
+            after = text[e] if e < len(text) else "\n"
+            at_line_start = before == "\n"
+            if at_line_start and after not in "\n":
+                # &nbsp; indents: the canonical form has none.
+                edits.append(Edit(s, e, "", f"{n} '?' placeholder(s) for a lost indent (&nbsp;)", 0.9))
+                continue
+            if _ASCII_WORD.match(before) or before in "/=&%.:":
+                continue  # URLs, query strings, English questions
+            if after == "\n" or after in " \t":
+                continue  # end of a sentence: a real (folded) question mark
+            if _is_cjk(before) and _is_cjk(after):
+                if n == 1 and before in _QUESTION_BEFORE:
+                    continue
+                if n == 1 and not (_is_han(before) and _is_han(after)):
+                    continue
+                conf = 0.85 if n >= 2 else 0.7
+                edits.append(Edit(s, e, "", f"{n} '?' placeholder(s) for a lost gap (&nbsp;) between Chinese words", conf))
+                continue
+            if n >= 2 and (_ASCII_WORD.match(after) or _is_cjk(after)) and (_is_cjk(before) or before.isalnum()):
+                edits.append(Edit(s, e, " ", f"{n} '?' placeholders for a lost space (&nbsp;)", 0.8))
+                continue
+            if _is_cjk(before) and _is_cjk(after) is False and n == 1:
+                continue
+            if n >= 2 or (_is_han(before) and _is_han(after)):
+                repl = "\ufffd" * n if self.lost == "replacement" else text[s:e]
+                edits.append(
+                    Edit(s, e, repl, "'?' stands for lost character(s) that cannot be recovered", 0.7, kind="loss")
+                )
+        return edits
+
+
+def _is_han(ch: str) -> bool:
+    return bool(re.match(f"[{_HAN}]", ch))
