@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..core import ConfigError, Pass
 from .markup import CmsResidue, HtmlEntities
 from .misalignment import MisalignedGbk
-from .mojibake import LatinMojibake
+from .mojibake import CjkMojibake, LatinMojibake
 from .residue import ConverterResidue, Placeholders
 from .unicode import InvisibleChars, LineEndings, Nfc, TrailingWhitespace
 
@@ -25,6 +25,10 @@ REGISTRY: tuple[type, ...] = (
     HtmlEntities,
     CmsResidue,
     # -- encoding damage (issue 3, 7) --
+    # cjk_mojibake before latin_mojibake: it reads U+FFFD as a lost byte and
+    # reverses UTF-8-as-cp1252 Chinese whole; ftfy would fix such lines only
+    # in part and erase that evidence.  It leaves Latin-only mojibake alone.
+    CjkMojibake,
     LatinMojibake,
     MisalignedGbk, ConverterResidue, Placeholders,  # issue 7: byte slips, then converter pinyin, '?' last
     # -- layout (issue 4) --

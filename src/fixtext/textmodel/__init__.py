@@ -60,7 +60,25 @@ _CONTROL = -16.0
 _PRIVATE = -16.5
 _REPLACEMENT = -16.0
 
-_COMMON_CJK_PUNCT = frozenset("，。、；：！？“”‘’（）《》〈〉【】「」『』…—·　～－〔〕％")
+#: Full-width punctuation: approximate per-character rates in Chinese news
+#: and blog prose (，about 5%, 。about 3%, the rest well under 1%).  Only the
+#: order matters much: it decides which punctuation mark a truncated or
+#: U+FFFD-damaged byte sequence most probably was.
+_PUNCT_LOGP = {
+    "，": -2.9, "。": -3.6, "、": -4.7, "“": -5.1, "”": -5.1, "：": -5.5,
+    "《": -6.2, "》": -6.2, "（": -6.5, "）": -6.5, "！": -6.5, "？": -6.7,
+    "；": -6.9, "「": -7.0, "」": -7.0, "‘": -7.5, "’": -7.5, "…": -7.0,
+    "—": -7.5, "·": -8.0, "　": -7.0, "～": -8.5, "【": -8.0, "】": -8.0,
+    "『": -9.0, "』": -9.0, "〈": -9.0, "〉": -9.0, "－": -9.0, "％": -8.0,
+    "〔": -9.5, "〕": -9.5,
+}
+_COMMON_CJK_PUNCT = frozenset(_PUNCT_LOGP)
+
+#: How much more (or less) likely a character is as the last one of a
+#: paragraph than anywhere: paragraphs end on sentence-final punctuation and
+#: never on an opening bracket or a comma.
+_FINAL_BONUS = {ch: 2.5 for ch in "。！？…”」』）～"}
+_FINAL_BONUS.update({ch: -3.0 for ch in "，、：；（“「『《【"})
 
 
 class TextModel:
@@ -117,6 +135,10 @@ class TextModel:
             prev = ch
         return s
 
+    def final_bonus(self, ch: str) -> float:
+        """Log-ratio of ``ch`` ending a paragraph versus occurring anywhere."""
+        return _FINAL_BONUS.get(ch, 0.0)
+
     def score(self, text: str) -> float:
         """Mean per-character log-probability; higher is more plausible."""
         if not text:
@@ -137,8 +159,9 @@ def _class_logp(ch: str) -> float:
         if cp < 0x20 or cp == 0x7F:
             return _CONTROL
         return _ASCII_PUNCT
-    if ch in _COMMON_CJK_PUNCT:
-        return _CJK_PUNCT
+    v = _PUNCT_LOGP.get(ch)
+    if v is not None:
+        return v
     if cp == 0xFFFD:
         return _REPLACEMENT
     if 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000:

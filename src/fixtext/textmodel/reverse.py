@@ -1,0 +1,420 @@
+"""Undo encode/decode chains: text encoded with E1 and decoded with E2 != E1.
+
+The damage model.  A writer's text T was encoded with its true codec E1
+(UTF-8, GB18030, Big5, Shift-JIS, EUC-KR); a reader decoded the bytes with
+a wrong codec E2, producing mojibake M = decode_E2(encode_E1(T)).  The
+reversal is decode_E1(encode_E2(M)).  It is exact except where
+
+* the wrong decoder met a byte it could not map and wrote U+FFFD instead
+  (``errors="replace"``): Python's CJK decoders replace exactly one byte per
+  U+FFFD, so each U+FFFD is one *lost byte* (always >= 0x80: ASCII never
+  fails).  We fill it with the byte whose decoding the text model finds
+  most plausible in context, and say how sure we are (the posterior);
+* the bytes were cut short: the last character lacks bytes the E1 structure
+  says must follow (UTF-8 lead bytes announce the length).  The model picks
+  the completion, at lower confidence;
+* the chain was applied more than once (depth <= 3): reverse layer by layer.
+
+Everything here is pure and deterministic; the only resource is the model.
+"""
+
+from __future__ import annotations
+
+import codecs
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import TextModel
+
+#: "latin1x": what a Latin reader produces from arbitrary bytes: cp1252 where
+#: it defines a character, latin-1 (C1 controls) where it does not.  Encoding
+#: maps both back to the byte.
+LATIN1X = "latin1x"
+
+_CP1252_HIGH = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_LATIN1X_TRANS = {ord(ch): b for ch, b in _CP1252_HIGH.items()}
+#: Bytes cp1252 leaves undefined: what a cp1252 reader turns into U+FFFD.
+_CP1252_HOLES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+#: Codecs a wrong reader used (E2) and the true writers' codecs (E1).  The
+#: family supersets stand for their subsets (GB18030 for GBK/GB2312 and it
+#: maps GBK's user-defined area to the private-use characters that wrong
+#: readers really produce; Big5-HKSCS for Big5; cp932 for Shift_JIS; cp949
+#: for EUC-KR).
+WRONG_READERS = ("gb18030", LATIN1X, "big5hkscs", "cp932", "cp949")
+TRUE_WRITERS = ("utf-8", "gb18030", "big5hkscs", "cp932", "cp949")
+
+#: Prior cost (nats, once per reversal) of each chain: the chains seen in
+#: the wild (UTF-8 web text read as GBK or cp1252, GBK read as latin-1,
+#: Big5<->GBK between mainland and Taiwan sites) are free; exotic pairings
+#: must earn their place with a clearly better text.
+_COMMON = {
+    ("utf-8", "gb18030"),
+    ("utf-8", LATIN1X),
+    ("gb18030", LATIN1X),
+    ("big5hkscs", "gb18030"),
+    ("gb18030", "big5hkscs"),
+    ("cp932", LATIN1X),
+    ("cp949", LATIN1X),
+    ("utf-8", "big5hkscs"),
+}
+EXOTIC_COST = 6.0
+
+
+def chain_cost(writer: str, reader: str) -> float:
+    return 0.0 if (writer, reader) in _COMMON else EXOTIC_COST
+
+
+def chains() -> list[tuple[str, str]]:
+    """Every (writer E1, reader E2) pair considered, common ones first."""
+    out = [(w, r) for w in TRUE_WRITERS for r in WRONG_READERS if w != r]
+    out.sort(key=lambda c: chain_cost(*c))
+    return out
+
+
+# -- encoding with the wrong reader's codec ---------------------------------
+
+_ENC_CACHE: dict[str, dict[str, bytes | None]] = {}
+
+
+def _enc_char(ch: str, codec: str) -> bytes | None:
+    cache = _ENC_CACHE.setdefault(codec, {})
+    b = cache.get(ch, b"?")
+    if b != b"?":
+        return b
+    try:
+        if codec == LATIN1X:
+            o = ord(ch)
+            if o < 0x100:
+                b = bytes([o])
+            else:
+                v = _LATIN1X_TRANS.get(o)
+                b = bytes([v]) if v is not None else None
+        else:
+            b = ch.encode(codec)
+    except UnicodeEncodeError:
+        b = None
+    if len(cache) < 100_000:
+        cache[ch] = b
+    return b
+
+
+@dataclass(slots=True)
+class Encoded:
+    """``text`` encoded with a reader's codec; U+FFFD became wildcard bytes."""
+
+    buf: bytearray
+    #: byte offset of each character's start, plus the total length at the end
+    starts: list[int]
+    wild: list[int] = field(default_factory=list)
+
+
+def encode_reader(text: str, reader: str) -> Encoded | None:
+    """Bytes the wrong reader saw, or ``None`` if some character cannot have
+    come from ``reader`` (then this chain does not apply to ``text``)."""
+    buf = bytearray()
+    starts = []
+    wild = []
+    for ch in text:
+        starts.append(len(buf))
+        if ch == "\ufffd":
+            wild.append(len(buf))
+            buf.append(0x80)
+            continue
+        b = _enc_char(ch, reader)
+        if b is None:
+            return None
+        buf += b
+    starts.append(len(buf))
+    return Encoded(buf, starts, wild)
+
+
+def lost_byte_values(reader: str) -> tuple[int, ...]:
+    """Byte values a ``reader`` decoding with errors='replace' turns into U+FFFD."""
+    if reader == LATIN1X:
+        return _CP1252_HOLES
+    return tuple(range(0x80, 0x100))
+
+
+# -- decoding with the writer's codec, filling lost bytes -------------------
+
+
+@dataclass(slots=True)
+class Guess:
+    """Bytes the model chose: lost to U+FFFD or cut off at the end."""
+
+    byte_start: int
+    byte_end: int
+    posterior: float
+    truncated: bool
+
+
+def _utf8_len(lead: int) -> int:
+    if lead < 0x80:
+        return 1
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 0
+
+
+def _missing_tail(buf: bytes, writer: str) -> int:
+    """How many bytes the writer's codec says are missing at the end (0 if none)."""
+    try:
+        buf.decode(writer)
+        return 0
+    except UnicodeDecodeError as exc:
+        if exc.end != len(buf) or "end" not in exc.reason and "incomplete" not in exc.reason:
+            return 0
+        if writer == "utf-8":
+            n = _utf8_len(buf[exc.start])
+            return max(0, n - (len(buf) - exc.start))
+        return 1
+    except LookupError:
+        return 0
+
+
+def _decode_window(data: bytes, codec: str, final: bool) -> tuple[str, int] | None:
+    """Strictly decode; returns (text, pending bytes) or None on an error."""
+    dec = codecs.getincrementaldecoder(codec)("strict")
+    try:
+        text = dec.decode(data, final)
+    except UnicodeDecodeError:
+        return None
+    pending = len(dec.getstate()[0]) if not final else 0
+    return text, pending
+
+
+def _boundary(buf: bytearray, start: int, pos: int, codec: str) -> tuple[int, str]:
+    """Last character boundary <= pos, decoding from the known boundary start;
+    also the last character before it (left context for the model)."""
+    dec = codecs.getincrementaldecoder(codec)("surrogateescape")
+    text = dec.decode(bytes(buf[start:pos]), False)
+    pending = len(dec.getstate()[0])
+    return pos - pending, (text[-1] if text else "")
+
+
+#: At most this many candidate fillings are scored per cluster of lost bytes.
+_MAX_COMBOS = 20_000
+_WINDOW = 9
+
+
+def fill_lost(
+    buf: bytearray,
+    wild: list[int],
+    writer: str,
+    reader: str,
+    model: TextModel,
+    missing_tail: int = 0,
+    at_line_end: bool = False,
+) -> tuple[bytearray, list[Guess], list[int]]:
+    """Fill the lost bytes (and ``missing_tail`` cut-off bytes) in place.
+
+    Returns (buffer, guesses, unfilled wildcard positions).  Lost bytes less
+    than 4 bytes apart are filled jointly (one character can lose two).
+    """
+    buf = bytearray(buf)
+    positions = list(wild)
+    tail_start = len(buf)
+    if missing_tail:
+        for _ in range(missing_tail):
+            positions.append(len(buf))
+            buf.append(0x80)
+    if not positions:
+        return buf, [], []
+    clusters: list[list[int]] = []
+    for p in positions:
+        if clusters and p - clusters[-1][-1] < 4:
+            clusters[-1].append(p)
+        else:
+            clusters.append([p])
+    lost_vals = lost_byte_values(reader)
+    any_vals = tuple(range(0x80, 0x100))
+    guesses: list[Guess] = []
+    unfilled: list[int] = []
+    known = 0  # a character boundary at or before the next cluster
+    for ci, cl in enumerate(clusters):
+        p0, p1 = cl[0], cl[-1]
+        nxt = clusters[ci + 1][0] if ci + 1 < len(clusters) else len(buf)
+        b, left = _boundary(buf, known, p0, writer)
+        end = min(p1 + _WINDOW, nxt)
+        final = end == len(buf)
+        choices = [lost_vals if p < tail_start else any_vals for p in cl]
+        n_combos = math.prod(len(c) for c in choices)
+        if n_combos > _MAX_COMBOS:
+            choices = [_utf8_choices(buf, p, cl) if writer == "utf-8" else c for p, c in zip(cl, choices)]
+            n_combos = math.prod(len(c) for c in choices)
+        if n_combos > _MAX_COMBOS:
+            unfilled.extend(p for p in cl if p < tail_start)
+            known = b
+            continue
+        scored: list[tuple[float, tuple[int, ...]]] = []
+        lctx = left if left and not ("\udc80" <= left <= "\udcff") else ""
+        base = model.logp(lctx) if lctx else 0.0
+        for combo in itertools.product(*choices):
+            for p, v in zip(cl, combo):
+                buf[p] = v
+            got = _decode_window(bytes(buf[b:end]), writer, final)
+            if got is None:
+                continue
+            text, pending = got
+            if not text:
+                continue
+            s = model.total(lctx + text) - base - 8.0 * pending
+            if final and at_line_end:
+                s += model.final_bonus(text[-1])
+            scored.append((s, combo))
+        if not scored:
+            unfilled.extend(p for p in cl if p < tail_start)
+            for p in cl:
+                buf[p] = 0x80
+            known = b
+            continue
+        scored.sort(reverse=True)
+        top = scored[0][0]
+        z = sum(math.exp(s - top) for s, _ in scored)
+        best = scored[0][1]
+        for p, v in zip(cl, best):
+            buf[p] = v
+        guesses.append(Guess(p0, p1 + 1, 1.0 / z, truncated=p1 >= tail_start))
+        known = b
+    return buf, guesses, unfilled
+
+
+def _utf8_choices(buf: bytearray, p: int, cluster: list[int]) -> tuple[int, ...]:
+    """Bytes a lost UTF-8 byte can be, from the structure around it."""
+    # Walk back to the lead byte of the character containing p.
+    q = p - 1
+    while q >= 0 and q not in cluster and 0x80 <= buf[q] <= 0xBF and p - q < 4:
+        q -= 1
+    if q >= 0 and q not in cluster and _utf8_len(buf[q]) > p - q:
+        return tuple(range(0x80, 0xC0))
+    if q in cluster or (q >= 0 and p - q < 4 and q in cluster):
+        return tuple(range(0x80, 0xC0))
+    return tuple(range(0xC2, 0xF5))
+
+
+# -- one layer ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Layer:
+    """One reversed layer over a whole string."""
+
+    text: str
+    writer: str
+    reader: str
+    guesses: list[Guess]
+    lost: int  # lost bytes that could not be filled (kept as U+FFFD)
+    truncated: bool
+    #: common boundaries: (index in input, index in output) pairs, in order
+    align: list[tuple[int, int]]
+    #: output character index -> (posterior, truncated) of the guess behind it
+    guessed_out: dict[int, tuple[float, bool]]
+
+
+def reverse_layer(
+    text: str, writer: str, reader: str, model: TextModel, *, at_end: bool, strict: bool = True
+) -> Layer | None:
+    """decode_writer(encode_reader(text)) with lost/cut bytes filled.
+
+    ``strict``: any byte sequence the writer's codec rejects makes the whole
+    layer fail; otherwise such bytes come out as lone surrogates (for the
+    span search, which keeps the original text there).
+    """
+    enc = encode_reader(text, reader)
+    if enc is None:
+        return None
+    buf = enc.buf
+    missing = _missing_tail(bytes(buf), writer) if at_end else 0
+    if missing > 3:
+        return None
+    guesses: list[Guess] = []
+    unfilled: list[int] = []
+    if enc.wild or missing:
+        buf, guesses, unfilled = fill_lost(buf, enc.wild, writer, reader, model, missing, at_end)
+    unfilled_set = set(unfilled)
+    # Decode piecewise: unfilled lost bytes stay U+FFFD.
+    out: list[str] = []
+    out_starts: list[int] = []  # byte offset of each output char
+    pos = 0
+    cuts = sorted(unfilled_set) + [len(buf)]
+    for cut in cuts:
+        piece = bytes(buf[pos:cut])
+        try:
+            dec = piece.decode(writer, "strict" if strict else "surrogateescape")
+        except UnicodeDecodeError:
+            return None
+        # Byte offsets of the decoded characters.
+        off = pos
+        for ch in dec:
+            out_starts.append(off)
+            if "\udc80" <= ch <= "\udcff":
+                off += 1
+            else:
+                off += len(ch.encode(writer))
+        if off != cut:
+            return None  # the codec does not round-trip here: no exact alignment
+        out.append(dec)
+        if cut < len(buf):
+            out_starts.append(cut)
+            out.append("\ufffd")
+        pos = cut + 1
+    result = "".join(out)
+    total_bytes = len(buf)
+    in_starts = enc.starts
+    # Common boundaries of input characters and output characters.
+    out_set = {b: j for j, b in enumerate(out_starts)}
+    out_set[total_bytes] = len(result)
+    align = []
+    for i, b in enumerate(in_starts):
+        j = out_set.get(b)
+        if j is not None:
+            align.append((i, j))
+    if align and align[-1][0] != len(text):
+        # The cut-off completion extends past the input's last byte.
+        align.append((len(text), len(result)))
+    guessed_out: dict[int, tuple[float, bool]] = {}
+    for g in guesses:
+        for j, b in enumerate(out_starts):
+            nb = out_starts[j + 1] if j + 1 < len(out_starts) else total_bytes
+            if b < g.byte_end and nb > g.byte_start:
+                old = guessed_out.get(j)
+                if old is None or old[0] > g.posterior:
+                    guessed_out[j] = (g.posterior, g.truncated)
+    return Layer(
+        text=result,
+        writer=writer,
+        reader=reader,
+        guesses=guesses,
+        lost=len(unfilled),
+        truncated=missing > 0,
+        align=align,
+        guessed_out=guessed_out,
+    )
+
+
+def contributions(text: str, model: TextModel) -> list[float]:
+    """Per-character log-probability in context (unigram+bigram)."""
+    out = []
+    prev = ""
+    for ch in text:
+        out.append(model.total(prev + ch) - (model.total(prev) if prev else 0.0))
+        prev = ch
+    return out
+
+
+def is_surrogate(ch: str) -> bool:
+    return "\udc80" <= ch <= "\udcff"
+
+
+def segments(layer: Layer) -> Iterable[tuple[int, int, int, int]]:
+    """Atomic (in_start, in_end, out_start, out_end) pieces between common boundaries."""
+    a = layer.align
+    for (i0, j0), (i1, j1) in zip(a, a[1:]):
+        yield i0, i1, j0, j1
