@@ -110,6 +110,34 @@ def _suspect_cjk() -> re.Pattern[str]:
     return _SUSPECT_CJK
 
 
+def _suspicious_share(s: str, model) -> float:  # type: ignore[no-untyped-def]
+    """Share of the non-ASCII characters of ``s`` that a wrong reading leaves:
+    rare under the model, Latin-1/cp1252 high characters, private use, U+FFFD."""
+    n = k = 0
+    for ch in s:
+        if ch < "\x80":
+            continue
+        n += 1
+        if ch <= "\xff" or model.is_rare(ch) or ch in _CP1252_SPECIALS:
+            k += 1
+    return k / n if n else 0.0
+
+
+_CP1252_SPECIALS = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", "ignore"))
+
+#: A reversed span must consist mostly of suspicious characters: mojibake is
+#: 66-100% suspicious (Big5-as-GBK lowest), repaired or clean Chinese 0-5%.
+MIN_SUSPICIOUS_SHARE = 0.3
+
+
+def _plausible_input(s: str, model) -> bool:  # type: ignore[no-untyped-def]
+    """The span could be mojibake at all: enough suspicious characters and
+    not a decorative run of one or two repeated characters (━━━━, ※※※)."""
+    if len(set(s)) < 3:
+        return False
+    return _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE
+
+
 def _east_asian(s: str) -> bool:
     return any(ch >= "\u2e80" and not ("\ue000" <= ch <= "\uf8ff") and ch != "\ufffd" for ch in s)
 
@@ -204,7 +232,7 @@ def _repair_line(line: str, base: int, model, opts: CjkMojibake) -> list[Edit]: 
             continue
         cost = chain_cost(writer, reader)
         cd = contributions(layer.text, model)
-        spans = _best_spans(line, layer, co, cd, opts, cost)
+        spans = _best_spans(line, layer, co, cd, opts, cost, model)
         if not spans:
             if not any(is_surrogate(c) for c in layer.text):
                 layers.append((model.score(layer.text) - cost / max(1, len(line)), layer))
@@ -234,7 +262,7 @@ def _repair_line(line: str, base: int, model, opts: CjkMojibake) -> list[Edit]: 
             nxt.sort(key=lambda t: -t[0])
             for sc, _t1, path, lay2, cost in nxt[:3]:
                 gain = model.total(lay2.text) - total0 - cost
-                e = _whole_line_edit(line, base, lay2, path, gain, opts)
+                e = _whole_line_edit(line, base, lay2, path, gain, opts, model)
                 if e is not None and (best is None or gain > best[0]):
                     best = (gain, [e])
             beam = [(lay2.text, path, lay2) for _sc, _t1, path, lay2, _c in nxt[:3]]
@@ -253,7 +281,7 @@ def _confidence(gain: float, per_char: float, opts: CjkMojibake) -> float:
     return round(min(0.99, 0.6 + 0.39 * (1.0 - math.exp(-1.5 * x))), 3)
 
 
-def _best_spans(line, layer, co, cd, opts, cost):  # type: ignore[no-untyped-def]
+def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-untyped-def]
     """Maximal-gain runs of atomic segments (Kadane between invalid ones)."""
     from ..textmodel.reverse import is_surrogate, segments
 
@@ -293,7 +321,7 @@ def _best_spans(line, layer, co, cd, opts, cost):  # type: ignore[no-untyped-def
         n = max(1, i1 - i0)
         if g < opts.min_gain or g / n < opts.min_gain_per_char:
             continue
-        if not _east_asian(layer.text[j0:j1]):
+        if not _east_asian(layer.text[j0:j1]) or not _plausible_input(line[i0:i1], model):
             continue
         conf = _confidence(g, g / n, opts)
         spans.append((g, _split_edits(line, layer, sel, conf)))
@@ -349,13 +377,15 @@ def _split_edits(line, layer, sel, conf):  # type: ignore[no-untyped-def]
     return out
 
 
-def _whole_line_edit(line, base, layer, path, gain, opts):  # type: ignore[no-untyped-def]
+def _whole_line_edit(line, base, layer, path, gain, opts, model):  # type: ignore[no-untyped-def]
     from ..textmodel.reverse import LATIN1X
 
     n = max(1, len(line))
     if gain < opts.min_gain or gain / n < opts.min_gain_per_char:
         return None
     if not _east_asian(layer.text) or layer.lost > n // 4:
+        return None
+    if not _plausible_input(line, model):
         return None
     conf = _confidence(gain, gain / n, opts)
     if layer.guesses:

@@ -81,10 +81,39 @@ _FINAL_BONUS = {ch: 2.5 for ch in "。！？…”」』）～"}
 _FINAL_BONUS.update({ch: -3.0 for ch in "，、：；（“「『《【"})
 
 
+# Scripts for the switch penalty.  Real text switches between Han and kana
+# freely (Japanese) and between any script and ASCII/punctuation, but almost
+# never between Hangul and Han or kana inside a word, nor between accented
+# Latin letters and CJK: those switches are what a wrong CJK reading makes
+# (GBK read as cp949 gives 乖못콱랙죄붤: Han and Hangul interleaved).
+_NEUTRAL, _HAN, _HANGUL, _KANA, _LATIN = 0, 1, 2, 3, 4
+_SWITCH_COST = {
+    (_HAN, _HANGUL): 5.0,
+    (_KANA, _HANGUL): 6.0,
+    (_LATIN, _HAN): 3.0,
+    (_LATIN, _HANGUL): 3.0,
+    (_LATIN, _KANA): 3.0,
+}
+_SWITCH_COST.update({(b, a): v for (a, b), v in list(_SWITCH_COST.items())})
+
+
+def _script(ch: str) -> int:
+    cp = ord(ch)
+    if 0xAC00 <= cp <= 0xD7A3 or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F:
+        return _HANGUL
+    if 0x3040 <= cp <= 0x30FF or 0xFF66 <= cp <= 0xFF9F:
+        return _KANA
+    if 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF:
+        return _HAN
+    if 0xC0 <= cp <= 0x24F and ch.isalpha():
+        return _LATIN
+    return _NEUTRAL
+
+
 class TextModel:
     """Unigram + interpolated bigram character model (see module docstring)."""
 
-    __slots__ = ("_uni", "_big", "_ctx", "_cls", "_lg_rest", "_cache_lock")
+    __slots__ = ("_uni", "_big", "_ctx", "_cls", "_lg_rest", "_scripts")
 
     def __init__(self, uni: dict[str, float], big: dict[int, float], ctx: frozenset[str], lam: float):
         self._uni = uni
@@ -92,6 +121,7 @@ class TextModel:
         self._ctx = ctx
         self._lg_rest = math.log(1.0 - lam)
         self._cls: dict[str, float] = {}
+        self._scripts: dict[str, int] = {}
 
     # -- unigram -------------------------------------------------------
     def logp(self, ch: str) -> float:
@@ -118,9 +148,21 @@ class TextModel:
         ctx = self._ctx
         rest = self._lg_rest
         logp = self.logp
+        scripts = self._scripts
+        switch = _SWITCH_COST
         s = 0.0
         prev = ""
+        last_script = _NEUTRAL
         for ch in text:
+            sc = scripts.get(ch)
+            if sc is None:
+                sc = _script(ch)
+                if len(scripts) < 200_000:
+                    scripts[ch] = sc
+            if sc:
+                if last_script and sc != last_script:
+                    s -= switch.get((last_script, sc), 0.0)
+                last_script = sc
             lp = uni.get(ch)
             if lp is None:
                 lp = logp(ch)

@@ -299,6 +299,78 @@ def _utf8_choices(buf: bytearray, p: int, cluster: list[int]) -> tuple[int, ...]
     return tuple(range(0xC2, 0xF5))
 
 
+# -- bytes that vanished without a trace -------------------------------------
+
+#: A Latin reader's text is often "cleaned" before we see it: the C1 control
+#: characters that stand for cp1252's undefined bytes (81 8D 8F 90 9D), soft
+#: hyphens (AD) and no-break spaces (A0) are stripped as invisible.  In
+#: UTF-8 bytes each was a continuation byte, so the UTF-8 structure shows
+#: where one is missing (a lead byte with one continuation too few).
+DELETABLE = (0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xAD, 0xA0)
+
+
+def restore_deleted(buf: bytearray, model: TextModel) -> tuple[bytearray, list[tuple[int, int, float]]]:
+    """Re-insert single deleted continuation bytes into UTF-8 ``buf``.
+
+    Returns the new buffer and (position in the new buffer, byte, posterior)
+    for each insertion.
+    """
+    out = bytearray()
+    inserted: list[tuple[int, int, float]] = []
+    n_buf = len(buf)
+    pos = 0
+    left = ""
+    while pos < n_buf:
+        b = buf[pos]
+        n = _utf8_len(b)
+        if n <= 1:
+            out.append(b)
+            if b < 0x80:
+                left = chr(b)
+            pos += 1
+            continue
+        k = 0
+        while k < n - 1 and pos + 1 + k < n_buf and 0x80 <= buf[pos + 1 + k] <= 0xBF:
+            k += 1
+        seq = bytes(buf[pos : pos + 1 + k])
+        if k == n - 1:
+            out += seq
+            try:
+                left = seq.decode("utf-8")
+            except UnicodeDecodeError:
+                left = ""
+            pos += n
+            continue
+        if k != n - 2 or pos + 1 + k >= n_buf:
+            out += seq
+            pos += 1 + k
+            continue
+        right_bytes = bytes(buf[pos + 1 + k : pos + 1 + k + 4])
+        right = right_bytes.decode("utf-8", "ignore")[:1]
+        scored = []
+        for j in range(1, k + 2):
+            for v in DELETABLE:
+                cand = seq[:j] + bytes([v]) + seq[j:]
+                try:
+                    ch = cand.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                scored.append((model.total(left + ch + right), j, v, ch))
+        if not scored:
+            out += seq
+            pos += 1 + k
+            continue
+        scored.sort(reverse=True)
+        top = scored[0][0]
+        z = sum(math.exp(sc - top) for sc, *_ in scored)
+        _sc, j, v, ch = scored[0]
+        inserted.append((len(out) + j, v, 1.0 / z))
+        out += seq[:j] + bytes([v]) + seq[j:]
+        left = ch
+        pos += 1 + k
+    return out, inserted
+
+
 # -- one layer ----------------------------------------------------------
 
 
@@ -331,13 +403,41 @@ def reverse_layer(
     if enc is None:
         return None
     buf = enc.buf
+    starts = enc.starts
+    wild = enc.wild
+    restored: list[Guess] = []
+    if writer == "utf-8" and reader == LATIN1X:
+        try:
+            buf.decode("utf-8")
+        except UnicodeDecodeError:
+            buf, ins = restore_deleted(buf, model)
+            if ins:
+                qs = [q for q, _v, _p in ins]
+
+                # An inserted byte continues the character before it.
+                new_starts = []
+                for b0 in starts:
+                    c = 0
+                    while c < len(qs) and qs[c] <= b0 + c:
+                        c += 1
+                    new_starts.append(b0 + c)
+                starts = new_starts
+                new_wild = []
+                for w0 in wild:
+                    c = 0
+                    while c < len(qs) and qs[c] <= w0 + c:
+                        c += 1
+                    new_wild.append(w0 + c)
+                wild = new_wild
+                restored = [Guess(q, q + 1, p, truncated=False) for q, _v, p in ins]
     missing = _missing_tail(bytes(buf), writer) if at_end else 0
     if missing > 3:
         return None
     guesses: list[Guess] = []
     unfilled: list[int] = []
-    if enc.wild or missing:
-        buf, guesses, unfilled = fill_lost(buf, enc.wild, writer, reader, model, missing, at_end)
+    if wild or missing:
+        buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end)
+    guesses = restored + guesses
     unfilled_set = set(unfilled)
     # Decode piecewise: unfilled lost bytes stay U+FFFD.
     out: list[str] = []
@@ -357,7 +457,10 @@ def reverse_layer(
             if "\udc80" <= ch <= "\udcff":
                 off += 1
             else:
-                off += len(ch.encode(writer))
+                try:
+                    off += len(ch.encode(writer))
+                except UnicodeEncodeError:
+                    return None  # one byte sequence became several code points
         if off != cut:
             return None  # the codec does not round-trip here: no exact alignment
         out.append(dec)
@@ -367,7 +470,7 @@ def reverse_layer(
         pos = cut + 1
     result = "".join(out)
     total_bytes = len(buf)
-    in_starts = enc.starts
+    in_starts = starts
     # Common boundaries of input characters and output characters.
     out_set = {b: j for j, b in enumerate(out_starts)}
     out_set[total_bytes] = len(result)
