@@ -111,7 +111,7 @@ def _byte_options(ch: str) -> list[tuple[int, ...]]:
 # byte(s): ("T", lead) unknown trail, ("L", trail) unknown lead, ("LT",).
 Slot = Any
 
-_MAX_WINDOW = 80
+_MAX_WINDOW = 400
 _MAX_RESULTS = 24
 
 
@@ -136,6 +136,13 @@ def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool
             return
         if k >= limit or chars[k] == "\n":
             return  # a pending lead byte at the end of the line: not this way
+        if chars[k] == "(" and k > start:
+            # An annotation the converter appended to the pair the damaged
+            # reading shows just before it: inserted bytes, not stream data.
+            m = _ANNOTATION_AT.match(chars, k)
+            if m and is_reading(chars[k - 1], m.group(1)):
+                at_boundary(m.end(), pending, out)
+                return
         for opt in _byte_options(chars[k]):
             consume(k, opt, 0, pending, out)
 
@@ -169,6 +176,16 @@ def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool
             if o >= len(cur):
                 at_boundary(k + 1, pending, out)
                 return
+            if (
+                pending is None
+                and o == len(cur) - 1
+                and k + 1 < limit
+                and any(opt and opt[0] == cur[o] for opt in _byte_options(chars[k + 1]))
+            ):
+                # Back in step with the last byte read twice: the slipped
+                # window ended on a lead byte that the next character still
+                # has (``隆。`` for ``下。``).
+                results.append((k + 1, out))
 
     if skip_first:
         enc = _byte_options(chars[start])
@@ -282,6 +299,7 @@ def _confidence(margin: float) -> float:
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PUA = re.compile("[\ue000-\uf8ff]")
 _STRADDLE = re.compile(f"\\?\\(?({PINYIN_SYLLABLE})\\)")
+_ANNOTATION_AT = re.compile(f"\\(({PINYIN_SYLLABLE})\\)")
 _ANNOTATION_TAIL = re.compile(f"({PINYIN_SYLLABLE})\\)")
 _TRIGGER = re.compile("[?\ue000-\uf8ff]")
 _TRAIL_A1: re.Pattern[str] | None = None
@@ -293,8 +311,13 @@ def _trail_a1() -> re.Pattern[str]:
     if _TRAIL_A1 is None:
         table = pair_table()
         chars = sorted({table[lead << 8 | 0xA1] for lead in range(0x81, 0xFF)} - {None})  # type: ignore[type-var]
-        cls = "".join(re.escape(c) for c in chars if c != "\u3000")
-        _TRAIL_A1 = re.compile(f"[{cls}](?=.{{0,3}}[A-Za-z0-9\ue000-\uf8ff?])")
+        # Han only: the junk byte plus A1 decodes to a Han character in the
+        # dev cases and the garbler; Latin/pinyin letters (ā is A8 A1) are
+        # converter annotations, not slips.
+        cls = "".join(re.escape(c) for c in chars if "\u4e00" <= c <= "\u9fff")
+        # '!' is ！ (A3 A1) folded.  The lookahead (a letter, digit, private-use
+        # character or '?' soon after) keeps clean text off the slow path.
+        _TRAIL_A1 = re.compile(f"[{cls}!](?=[^\\n]{{0,12}}[A-Za-z0-9\ue000-\uf8ff?])")
     return _TRAIL_A1
 
 
@@ -364,16 +387,16 @@ class MisalignedGbk:
                 continue
             prev = line[i - 1] if i else ""
             nxt = line[i + 1] if i + 1 < len(line) else ""
-            if not prev or prev == "?" or prev.isascii():
+            if not prev or prev.isalnum() and prev.isascii() or prev in "/=&%.:" or line[:i].strip("?") == "":
                 continue  # indents, URLs, English: not a GBK stream
-            if nxt == "?" and i + 2 < len(line):
-                continue  # a '?' run inside a line: spacing, not a lost byte
             anchors.append((i, {"start": i + 1, "lead": _UNKNOWN}, "a lost byte ('?') put GBK out of step"))
         for m in _trail_a1().finditer(line):
             i = m.start()
             anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
 
         out: list[tuple[Edit, float]] = []
+        if not anchors:
+            return out
         for anchor, kw, why in anchors:
             best: tuple[float, int, str, float] | None = None
             opts = {k: v for k, v in kw.items() if k != "start"}
@@ -393,7 +416,7 @@ class MisalignedGbk:
                 if ann and repl and is_reading(repl[-1], ann.group(1)):
                     end = ann.end()
                 old = line[anchor:end]
-                if repl == old:
+                if repl == old or not _anomalous(old, model):
                     continue
                 gain = model.total(left + repl + right) + prior - model.total(left + old + right)
                 margin = gain - self.event_cost
@@ -417,4 +440,59 @@ class MisalignedGbk:
                     margin,
                 )
             )
-        return out
+        return _resolve(out, line, base, model, self.event_cost)
+
+
+def _anomalous(old: str, model: Any) -> bool:
+    """Does the span show what an out-of-step read leaves behind?
+
+    A repair must explain something clean text does not have: a '?', a
+    private-use or rare character, or a lone ASCII letter or digit between
+    Chinese characters (a folded full-width form or a trail byte read
+    alone).  Without one, a realigned reading that the model happens to like
+    ('小康的' re-paired as '】') is not evidence of damage.
+    """
+    for i, ch in enumerate(old):
+        if ch == "?" or "\ue000" <= ch <= "\uf8ff":
+            return True
+        if ch.isascii():
+            if ch.isalnum():
+                before = old[i - 1] if i else ""
+                after = old[i + 1] if i + 1 < len(old) else ""
+                if not before.isascii() or not after.isascii():
+                    return True
+            continue
+        if model.is_rare(ch):
+            return True
+    return False
+
+
+def _resolve(props: list[tuple[Edit, float]], line: str, base: int, model: Any, cost: float) -> list[tuple[Edit, float]]:
+    """Of overlapping proposals keep the one that explains their union best.
+
+    Two anchors can claim one run (a junk byte inside a run that starts at a
+    '?'); their margins are measured on different spans, so they are
+    compared on the union, each leaving the rest of it as it is.
+    """
+
+    def union_score(e: Edit, u0: int, u1: int) -> float:
+        s, t = e.start - base, e.end - base
+        mid = line[u0:s] + e.replacement + line[t:u1]
+        text = line[max(0, u0 - 2) : u0] + mid + line[u1 : u1 + 2]
+        # what a candidate leaves unexplained ('?', private use) needs
+        # another damage event
+        left = sum(1 for ch in mid if ch == "?" or "\ue000" <= ch <= "\uf8ff")
+        return model.total(text) - cost * (1 + left)
+
+    taken: list[tuple[Edit, float]] = []
+    for e, m in sorted(props, key=lambda p: -p[1]):
+        clash = [(t, tm) for t, tm in taken if e.start < t.end and t.start < e.end]
+        if not clash:
+            taken.append((e, m))
+            continue
+        u0 = min([e.start] + [t.start for t, _ in clash]) - base
+        u1 = max([e.end] + [t.end for t, _ in clash]) - base
+        mine = union_score(e, u0, u1)
+        if all(mine > union_score(t, u0, u1) + 1e-9 for t, _ in clash):
+            taken = [p for p in taken if p not in clash] + [(e, m)]
+    return taken
