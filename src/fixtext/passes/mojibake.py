@@ -197,9 +197,15 @@ class CjkMojibake:
         edits: list[Edit] = []
         pos = 0
         pattern = _suspect_cjk()
+        sources = _input_lines(ctx) if has_cluster else {}
+        min_conf = ctx.min_confidence if ctx is not None else 0.6
         for line in text.split("\n"):
             if has_cluster and pattern.search(line):
-                edits.extend(_repair_line(line, pos, model, self))
+                source = sources.get(line)
+                if source is not None and source != line:
+                    edits.extend(_repair_from_source(line, source, pos, model, self, min_conf))
+                else:
+                    edits.extend(_repair_line(line, pos, model, self))
             pos += len(line) + 1
         taken = [(e.start, e.end) for e in edits]
         for m in _IRREVERSIBLE.finditer(text):
@@ -217,6 +223,56 @@ class CjkMojibake:
                 )
             )
         return edits
+
+
+#: What hygiene passes strip as invisible: C1 controls (cp1252's undefined
+#: bytes 81 8D 8F 90 9D read as latin-1), soft hyphen (byte AD), zero-width
+#: characters.  In a Latin reading of CJK bytes every one of them was a byte.
+_STRIPPED = re.compile("[\x80-\x84\x86-\x9f\xad\u200b\u2060\ufeff\r]")
+
+
+def _input_lines(ctx: Context | None) -> dict[str, str]:
+    """Lines of the pipeline's input that earlier cleanup shortened, keyed by
+    their cleaned form.  The bytes those characters stood for are evidence
+    the reversal needs (a stripped soft hyphen is GBK's trail byte AD in
+    经 BE AD), so the reversal reads them from the input line."""
+    if ctx is None or not _STRIPPED.search(ctx.original):
+        return {}
+    key = "cjk_mojibake.input_lines"
+    cached = ctx.shared.get(key)
+    if cached is None:
+        cached = {}
+        for ln in ctx.original.split("\n"):
+            if _STRIPPED.search(ln):
+                cached.setdefault(_STRIPPED.sub("", ln), ln.rstrip("\r"))
+        ctx.shared[key] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+def _repair_from_source(line, source, base, model, opts, min_conf):  # type: ignore[no-untyped-def]
+    """Reverse the input's version of ``line``; one edit on the current line."""
+    from ..core import resolve_overlaps
+
+    found = _repair_line(source, 0, model, opts)
+    applied = [e for e in found if e.confidence >= min_conf and e.replacement != source[e.start : e.end]]
+    applied = sorted(resolve_overlaps(applied, len(source)), key=lambda e: e.start)
+    if not applied:
+        return []
+    parts = []
+    at = 0
+    for e in applied:
+        parts.append(source[at : e.start])
+        parts.append(e.replacement)
+        at = e.end
+    parts.append(source[at:])
+    fixed = "".join(parts)
+    if fixed == line:
+        return []
+    s, t, rep = _trim(line, fixed)
+    conf = min(e.confidence for e in applied)
+    kind = "loss" if any(e.kind == "loss" for e in applied) else "repair"
+    reason = applied[0].reason.split(";")[0] + "; characters stripped as invisible were bytes of it (read from the input)"
+    return [Edit(base + s, base + t, rep, reason, conf, kind)]
 
 
 def _repair_line(line: str, base: int, model, opts: CjkMojibake) -> list[Edit]:  # type: ignore[no-untyped-def]
@@ -312,6 +368,33 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
             best_g, best_rng = cur, (start_k, k + 1)
         k += 1
     del run_start
+    # Extend each run over neighbouring segments that cost little: a wrong
+    # reading sometimes yields a common character (之 in Big5 read as GBK is
+    # the kana ぇ, 糞 becomes 罷) that scores about as well as the right one,
+    # and max-subarray alone would leave it behind at the edge of the span.
+    extended = []
+    for a, b in results:
+        lo = a
+        acc = 0.0
+        k = a - 1
+        while k >= 0 and segs[k][4]:
+            acc += segs[k][5]
+            if acc < -EDGE_SLACK:
+                break
+            if acc >= -EDGE_SLACK:
+                lo = k
+            k -= 1
+        hi = b
+        acc = 0.0
+        k = b
+        while k < len(segs) and segs[k][4]:
+            acc += segs[k][5]
+            if acc < -EDGE_SLACK:
+                break
+            hi = k + 1
+            k += 1
+        extended.append((lo, hi))
+    results = _merge(extended)
     spans = []
     for a, b in results:
         sel = segs[a:b]
@@ -326,6 +409,20 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
         conf = _confidence(g, g / n, opts)
         spans.append((g, _split_edits(line, layer, sel, conf)))
     return spans
+
+
+#: Nats a span may lose at each edge when it is extended (see _best_spans).
+EDGE_SLACK = 4.0
+
+
+def _merge(rngs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(rngs):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _reason(layer) -> str:  # type: ignore[no-untyped-def]
