@@ -160,6 +160,8 @@ def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool
                     return
             else:
                 if b == _UNKNOWN:
+                    # the page wrote '?' for a byte it read as a lead byte
+                    # (0x80-0xFE) with nothing to pair it with
                     out = out + [("T", pending) if pending != _UNKNOWN else ("LT",)]
                 elif _is_trail(b):
                     if pending == _UNKNOWN:
@@ -204,6 +206,12 @@ def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool
 #: at 3 nats no clean sentence of the test corpus changes while >95% of
 #: garbled runs are restored; 2 starts touching real '?' before Han text.
 EVENT_COST = 3.0
+#: The text model prices ASCII by class, not by context; but one or two
+#: ASCII symbols or letters alone between Chinese characters are what
+#: folded full-width forms and lone trail bytes look like, and rare in clean
+#: prose (Latin words and numbers come in longer runs, and punctuation is
+#: widened by the punctuation pass only after this one).
+STRAY_ASCII_COST = 2.0
 #: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
 #: any other lost lead byte is this much less likely.
 OTHER_LEAD_COST = 6.0
@@ -220,7 +228,7 @@ _LINE_END_OK = frozenset("。！？”’…」』）")
 _OTHER_PUNCT = -6.0
 
 
-def _slot_prior(ch: str, right: str) -> float:
+def _slot_prior(ch: str, left: str, right: str) -> float:
     if "\u4e00" <= ch <= "\u9fff" or ch.isascii():
         return 0.0
     p = _PUNCT_PRIOR.get(ch)
@@ -228,6 +236,8 @@ def _slot_prior(ch: str, right: str) -> float:
         return _OTHER_PUNCT
     if right in ("", "\n") and ch not in _LINE_END_OK:
         p -= 4.0
+    if ch == left:
+        p -= 3.0  # a doubled mark ('。。') is rare in edited text
     return p
 
 
@@ -238,7 +248,7 @@ def _candidates(slot: Slot) -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
     if kind == "T":
         lead = slot[1]
-        for t in range(0x40, 0xFF):
+        for t in range(0x80, 0xFF):
             ch = table[lead << 8 | t]
             if ch is not None:
                 out.append((ch, 0.0))
@@ -248,8 +258,8 @@ def _candidates(slot: Slot) -> list[tuple[str, float]]:
             ch = table[lead << 8 | trail]
             if ch is not None:
                 out.append((ch, 0.0 if lead == 0xA1 else -OTHER_LEAD_COST))
-    else:  # both unknown: the slip's lost lead is A1, the dangling byte any
-        for t in range(0x40, 0xFF):
+    else:  # both unknown: the slip's lost lead is A1, the dangling byte >= 0x80
+        for t in range(0x80, 0xFF):
             ch = table[0xA100 | t]
             if ch is not None:
                 out.append((ch, 0.0))
@@ -263,8 +273,14 @@ def _usable(ch: str, model: Any) -> bool:
     return not model.is_rare(ch) or ch in _PUNCT_PRIOR
 
 
-def fill(slots: list[Slot], left: str, right: str, model: Any) -> tuple[str, float] | None:
-    """Choose the characters of unknown slots (greedy, left to right)."""
+def fill(
+    slots: list[Slot], left: str, right: str, model: Any, last_reads: str | None = None
+) -> tuple[str, float] | None:
+    """Choose the characters of unknown slots (greedy, left to right).
+
+    ``last_reads``: the run is followed by a converter annotation, so its
+    last character must have that reading.
+    """
     chars: list[str] = []
     prior = 0.0
     for i, s in enumerate(slots):
@@ -278,7 +294,9 @@ def fill(slots: list[Slot], left: str, right: str, model: Any) -> tuple[str, flo
         for ch, cost in _candidates(s):
             if not _usable(ch, model):
                 continue
-            p = cost + _slot_prior(ch, rctx)
+            if last_reads is not None and nxt is None and not is_reading(ch, last_reads):
+                continue
+            p = cost + _slot_prior(ch, lctx, rctx)
             sc = model.total(lctx + ch + rctx) + p
             if best is None or sc > best[0]:
                 best = (sc, ch, p)
@@ -314,7 +332,7 @@ def _trail_a1() -> re.Pattern[str]:
         # Han only: the junk byte plus A1 decodes to a Han character in the
         # dev cases and the garbler; Latin/pinyin letters (ā is A8 A1) are
         # converter annotations, not slips.
-        cls = "".join(re.escape(c) for c in chars if "\u4e00" <= c <= "\u9fff")
+        cls = "".join(re.escape(c) for c in chars if "\u4e00" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff")
         # '!' is ！ (A3 A1) folded.  The lookahead (a letter, digit, private-use
         # character or '?' soon after) keeps clean text off the slow path.
         _TRAIL_A1 = re.compile(f"[{cls}!](?=[^\\n]{{0,12}}[A-Za-z0-9\ue000-\uf8ff?])")
@@ -389,6 +407,8 @@ class MisalignedGbk:
             nxt = line[i + 1] if i + 1 < len(line) else ""
             if not prev or prev.isalnum() and prev.isascii() or prev in "/=&%.:" or line[:i].strip("?") == "":
                 continue  # indents, URLs, English: not a GBK stream
+            if "???" in line[max(0, i - 2) : i + 3]:
+                continue  # a run of three or more: &nbsp; spacing (placeholders)
             anchors.append((i, {"start": i + 1, "lead": _UNKNOWN}, "a lost byte ('?') put GBK out of step"))
         for m in _trail_a1().finditer(line):
             i = m.start()
@@ -404,21 +424,32 @@ class MisalignedGbk:
                 if end > len(line):
                     end = len(line)
                 left = line[max(0, anchor - 2) : anchor]
-                right = line[end : end + 2]
-                filled = fill(slots, left, right, model)
+                # An aligned annotation that the out-of-step decoder split
+                # ('?' swallowed its '('): once realigned it follows the
+                # character it annotates (which its reading constrains), and
+                # goes with the repair.
+                ann = _ANNOTATION_TAIL.match(line, end)
+                filled = None
+                if ann and slots and not isinstance(slots[-1], str):
+                    filled = fill(slots, left, line[ann.end() : ann.end() + 2], model, ann.group(1))
+                if filled is None:
+                    filled = fill(slots, left, line[end : end + 2], model)
                 if filled is None:
                     continue
                 repl, prior = filled
-                # An aligned annotation that the out-of-step decoder split
-                # ('?' swallowed its '('): once realigned it follows the
-                # character it annotates, and goes with the repair.
-                ann = _ANNOTATION_TAIL.match(line, end)
                 if ann and repl and is_reading(repl[-1], ann.group(1)):
                     end = ann.end()
+                right = line[end : end + 2]
                 old = line[anchor:end]
                 if repl == old or not _anomalous(old, model):
                     continue
-                gain = model.total(left + repl + right) + prior - model.total(left + old + right)
+                gain = (
+                    model.total(left + repl + right)
+                    + prior
+                    - model.total(left + old + right)
+                    + _stray_ascii(left + old + right) * STRAY_ASCII_COST
+                    - _stray_ascii(left + repl + right) * STRAY_ASCII_COST
+                )
                 margin = gain - self.event_cost
                 if best is None or margin > best[0]:
                     best = (margin, end, repl, prior)
@@ -441,6 +472,14 @@ class MisalignedGbk:
                 )
             )
         return _resolve(out, line, base, model, self.event_cost)
+
+
+_STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,2}(?=[^\x00-\x7f])")
+
+
+def _stray_ascii(text: str) -> int:
+    """ASCII characters standing alone (one or two) between Chinese ones."""
+    return sum(len(m.group()) for m in _STRAY.finditer(text))
 
 
 def _anomalous(old: str, model: Any) -> bool:
