@@ -335,7 +335,7 @@ def _trail_a1() -> re.Pattern[str]:
         cls = "".join(re.escape(c) for c in chars if "\u4e00" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff")
         # '!' is ！ (A3 A1) folded.  The lookahead (a letter, digit, private-use
         # character or '?' soon after) keeps clean text off the slow path.
-        _TRAIL_A1 = re.compile(f"[{cls}!](?=[^\\n]{{0,12}}[A-Za-z0-9\ue000-\uf8ff?])")
+        _TRAIL_A1 = re.compile(f"[{cls}!](?=[^\\n]{{0,12}}[A-Za-z0-9\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])")
     return _TRAIL_A1
 
 
@@ -474,11 +474,11 @@ class MisalignedGbk:
         return _resolve(out, line, base, model, self.event_cost)
 
 
-_STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,2}(?=[^\x00-\x7f])")
+_STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,3}(?=[^\x00-\x7f]|\Z)")
 
 
 def _stray_ascii(text: str) -> int:
-    """ASCII characters standing alone (one or two) between Chinese ones."""
+    """ASCII characters standing alone (one to three) between Chinese ones."""
     return sum(len(m.group()) for m in _STRAY.finditer(text))
 
 
