@@ -110,6 +110,14 @@ def _suspect_cjk() -> re.Pattern[str]:
     return _SUSPECT_CJK
 
 
+_FULLWIDTH_PUNCT = re.compile("[\u3000-\u303f\ufe30-\ufe6f\uff00-\uff65\u2010-\u2027]")
+
+
+def _document_punctuation(text: str) -> frozenset[str]:
+    """The punctuation marks this document uses (a cache model for lost bytes)."""
+    return frozenset(_FULLWIDTH_PUNCT.findall(text))
+
+
 def _suspicious_share(s: str, model) -> float:  # type: ignore[no-untyped-def]
     """Share of the non-ASCII characters of ``s`` that a wrong reading leaves:
     rare under the model, Latin-1/cp1252 high characters, private use, U+FFFD."""
@@ -199,13 +207,14 @@ class CjkMojibake:
         pattern = _suspect_cjk()
         sources = _input_lines(ctx) if has_cluster else {}
         min_conf = ctx.min_confidence if ctx is not None else 0.6
+        hint = _document_punctuation(text) if has_cluster else frozenset()
         for line in text.split("\n"):
             if has_cluster and pattern.search(line):
                 source = sources.get(line)
                 if source is not None and source != line:
-                    edits.extend(_repair_from_source(line, source, pos, model, self, min_conf))
+                    edits.extend(_repair_from_source(line, source, pos, model, self, min_conf, hint))
                 else:
-                    edits.extend(_repair_line(line, pos, model, self))
+                    edits.extend(_repair_line(line, pos, model, self, hint))
             pos += len(line) + 1
         taken = [(e.start, e.end) for e in edits]
         for m in _IRREVERSIBLE.finditer(text):
@@ -249,11 +258,11 @@ def _input_lines(ctx: Context | None) -> dict[str, str]:
     return cached  # type: ignore[no-any-return]
 
 
-def _repair_from_source(line, source, base, model, opts, min_conf):  # type: ignore[no-untyped-def]
+def _repair_from_source(line, source, base, model, opts, min_conf, hint):  # type: ignore[no-untyped-def]
     """Reverse the input's version of ``line``; one edit on the current line."""
     from ..core import resolve_overlaps
 
-    found = _repair_line(source, 0, model, opts)
+    found = _repair_line(source, 0, model, opts, hint)
     applied = [e for e in found if e.confidence >= min_conf and e.replacement != source[e.start : e.end]]
     applied = sorted(resolve_overlaps(applied, len(source)), key=lambda e: e.start)
     if not applied:
@@ -275,7 +284,7 @@ def _repair_from_source(line, source, base, model, opts, min_conf):  # type: ign
     return [Edit(base + s, base + t, rep, reason, conf, kind)]
 
 
-def _repair_line(line: str, base: int, model, opts: CjkMojibake) -> list[Edit]:  # type: ignore[no-untyped-def]
+def _repair_line(line: str, base: int, model, opts: CjkMojibake, hint: frozenset[str] = frozenset()) -> list[Edit]:  # type: ignore[no-untyped-def]
     from ..textmodel.reverse import chain_cost, chains, contributions, is_surrogate, reverse_layer
 
     co = contributions(line, model)
@@ -283,7 +292,7 @@ def _repair_line(line: str, base: int, model, opts: CjkMojibake) -> list[Edit]: 
     # Depth 1: the best span(s) of the line under each chain.
     layers = []
     for writer, reader in chains():
-        layer = reverse_layer(line, writer, reader, model, at_end=True, strict=False)
+        layer = reverse_layer(line, writer, reader, model, at_end=True, strict=False, hint=hint)
         if layer is None or layer.text == line:
             continue
         cost = chain_cost(writer, reader)
@@ -308,7 +317,7 @@ def _repair_line(line: str, base: int, model, opts: CjkMojibake) -> list[Edit]: 
             nxt = []
             for t1, path, _lay in beam:
                 for writer, reader in chains():
-                    lay2 = reverse_layer(t1, writer, reader, model, at_end=True, strict=True)
+                    lay2 = reverse_layer(t1, writer, reader, model, at_end=True, strict=True, hint=hint)
                     if lay2 is None or lay2.text == t1:
                         continue
                     cost = sum(chain_cost(w, r) for w, r in path) + chain_cost(writer, reader)

@@ -29,7 +29,7 @@ from pathlib import Path
 __all__ = ["TextModel", "get_model", "arbitrate_decoding", "RARE_LOGP"]
 
 _DATA = Path(__file__).resolve().parent / "data" / "model.bin.gz"
-_MAGIC = b"FXTM1\n"
+_MAGIC = b"FXTM2\n"
 
 #: A character whose unigram log-probability is below this is "rare".
 #: Measured on the seeds (21k Han characters of clean news text): 1.1% of
@@ -113,9 +113,17 @@ def _script(ch: str) -> int:
 class TextModel:
     """Unigram + interpolated bigram character model (see module docstring)."""
 
-    __slots__ = ("_uni", "_big", "_ctx", "_cls", "_lg_rest", "_scripts")
+    __slots__ = ("_uni", "_big", "_ctx", "_cls", "_lg_rest", "_scripts", "_variants")
 
-    def __init__(self, uni: dict[str, float], big: dict[int, float], ctx: frozenset[str], lam: float):
+    def __init__(
+        self,
+        uni: dict[str, float],
+        big: dict[int, float],
+        ctx: frozenset[str],
+        lam: float,
+        variants: dict[str, int] | None = None,
+    ):
+        self._variants = variants or {}
         self._uni = uni
         self._big = big
         self._ctx = ctx
@@ -135,6 +143,10 @@ class TextModel:
             if len(self._cls) < 200_000:
                 self._cls[ch] = v
         return v
+
+    def variant(self, ch: str) -> int:
+        """-1 for a Simplified-only character, 1 for Traditional-only, else 0."""
+        return self._variants.get(ch, 0)
 
     def is_rare(self, ch: str) -> bool:
         """True if ``ch`` is rare or unknown under the model."""
@@ -248,8 +260,8 @@ def _load(path: Path) -> TextModel:
     if not raw.startswith(_MAGIC):
         raise ValueError(f"{path} is not a fixtext text model")
     off = len(_MAGIC)
-    qstep, lam, _unused, nu, nb, nc = struct.unpack_from("<dddIII", raw, off)
-    off += struct.calcsize("<dddIII")
+    qstep, lam, _unused, nu, nb, nc, ns, nt = struct.unpack_from("<dddIIIII", raw, off)
+    off += struct.calcsize("<dddIIIII")
 
     def take(code: str, n: int) -> array.array:  # type: ignore[type-arg]
         nonlocal off
@@ -266,10 +278,14 @@ def _load(path: Path) -> TextModel:
     bk = take("Q", nb)
     bv = take("H", nb)
     ctx = take("I", nc)
+    simp = take("I", ns)
+    trad = take("I", nt)
     deq = [-i * qstep for i in range(65536)]
     uni = dict(zip(map(chr, ucp), map(deq.__getitem__, uval)))
     big = dict(zip(bk, map(deq.__getitem__, bv)))
-    return TextModel(uni, big, frozenset(map(chr, ctx)), lam)
+    variants = dict.fromkeys(map(chr, simp), -1)
+    variants.update(dict.fromkeys(map(chr, trad), 1))
+    return TextModel(uni, big, frozenset(map(chr, ctx)), lam, variants)
 
 
 # -- raw-bytes arbitration ------------------------------------------------

@@ -40,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "data" / "model.bin.gz"
 
-MAGIC = b"FXTM1\n"
+MAGIC = b"FXTM2\n"
 
 #: Interpolation weight of the within-word bigram for a character seen as a
 #: left context.  0.5 halves the probability of an unseen pair (cross-word
@@ -190,7 +190,27 @@ def build() -> bytes:
         if val - fallback >= MIN_GAIN:
             pairs[ord(a) << 21 | ord(b)] = val
     contexts = sorted(c for c in left if c in uni)
-    return _pack(logp, pairs, contexts)
+    simp_only, trad_only = _variants()
+    return _pack(logp, pairs, contexts, simp_only, trad_only)
+
+
+def _variants() -> tuple[list[str], list[str]]:
+    """Characters used only in Simplified / only in Traditional writing
+    (OpenCC: a character whose conversion never maps it to itself)."""
+
+    def only(name: str) -> list[str]:
+        path = _site_file("opencc", "dictionary", name)
+        out = []
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if "\t" not in line:
+                    continue
+                k, v = line.rstrip("\n").split("\t", 1)
+                if len(k) == 1 and k not in v.split(" "):
+                    out.append(k)
+        return sorted(set(out))
+
+    return only("STCharacters.txt"), only("TSCharacters.txt")
 
 
 def _is_han(c: str) -> bool:
@@ -202,7 +222,9 @@ def _q(v: float) -> int:
     return min(65535, max(0, round(-v / QSTEP)))
 
 
-def _pack(logp: dict[str, float], pairs: dict[int, float], contexts: list[str]) -> bytes:
+def _pack(
+    logp: dict[str, float], pairs: dict[int, float], contexts: list[str], simp: list[str], trad: list[str]
+) -> bytes:
     chars = sorted(logp)
     ucp = array.array("I", (ord(c) for c in chars))
     uval = array.array("H", (_q(logp[c]) for c in chars))
@@ -210,11 +232,13 @@ def _pack(logp: dict[str, float], pairs: dict[int, float], contexts: list[str]) 
     bk = array.array("Q", keys)
     bv = array.array("H", (_q(pairs[k]) for k in keys))
     ctx = array.array("I", (ord(c) for c in contexts))
+    sa = array.array("I", (ord(c) for c in simp))
+    ta = array.array("I", (ord(c) for c in trad))
     if sys.byteorder != "little":
-        for a in (ucp, uval, bk, bv, ctx):
+        for a in (ucp, uval, bk, bv, ctx, sa, ta):
             a.byteswap()
-    header = struct.pack("<dddIII", QSTEP, LAMBDA, 0.0, len(ucp), len(bk), len(ctx))
-    raw = MAGIC + header + ucp.tobytes() + uval.tobytes() + bk.tobytes() + bv.tobytes() + ctx.tobytes()
+    header = struct.pack("<dddIIIII", QSTEP, LAMBDA, 0.0, len(ucp), len(bk), len(ctx), len(sa), len(ta))
+    raw = MAGIC + header + b"".join(a.tobytes() for a in (ucp, uval, bk, bv, ctx, sa, ta))
     return gzip.compress(raw, compresslevel=9, mtime=0)
 
 

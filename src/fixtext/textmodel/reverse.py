@@ -199,6 +199,60 @@ def _boundary(buf: bytearray, start: int, pos: int, codec: str) -> tuple[int, st
     return pos - pending, (text[-1] if text else "")
 
 
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the rest of the text says about a lost character: scripts in use
+    and the characters already seen (a document that writes ﹐ and ！ keeps
+    writing them; a Traditional document keeps writing 讀, not 读)."""
+
+    kana: int
+    hangul: int
+    simp: int
+    trad: int
+    chars: frozenset[str]
+
+    def adjust(self, text: str, model: TextModel) -> float:
+        s = 0.0
+        for ch in text:
+            if ch < "\u3000":
+                continue
+            if "\u3040" <= ch <= "\u30ff" and self.kana == 0:
+                s -= 5.0
+            elif "\uac00" <= ch <= "\ud7a3" and self.hangul == 0:
+                s -= 5.0
+            v = model.variant(ch)
+            if v == -1 and self.trad >= 2 and self.trad > 3 * self.simp:
+                s -= 3.0
+            elif v == 1 and self.simp >= 2 and self.simp > 3 * self.trad:
+                s -= 3.0
+            if ch in self.chars:
+                s += 1.5
+        return s
+
+
+def profile_of(text: str, model: TextModel, extra: frozenset[str] = frozenset()) -> Profile:
+    kana = hangul = simp = trad = 0
+    chars = set(extra)
+    for ch in text:
+        if ch < "\u3000" or ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff":
+            continue
+        if "\u3040" <= ch <= "\u30ff":
+            kana += 1
+        elif "\uac00" <= ch <= "\ud7a3":
+            hangul += 1
+        v = model.variant(ch)
+        if v < 0:
+            simp += 1
+        elif v > 0:
+            trad += 1
+        # Only punctuation and symbols feed the cache: Han characters whose
+        # UTF-8 form always loses a byte (一 is E4 B8 80, and 80 never
+        # survives a GBK reader) would never be seen and so be disfavoured.
+        if not ("\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7a3"):
+            chars.add(ch)
+    return Profile(kana, hangul, simp, trad, frozenset(chars))
+
+
 #: At most this many candidate fillings are scored per cluster of lost bytes.
 _MAX_COMBOS = 20_000
 _WINDOW = 9
@@ -212,6 +266,7 @@ def fill_lost(
     model: TextModel,
     missing_tail: int = 0,
     at_line_end: bool = False,
+    profile: Profile | None = None,
 ) -> tuple[bytearray, list[Guess], list[int]]:
     """Fill the lost bytes (and ``missing_tail`` cut-off bytes) in place.
 
@@ -268,6 +323,8 @@ def fill_lost(
             s = model.total(lctx + text) - base - 8.0 * pending
             if final and at_line_end:
                 s += model.final_bonus(text[-1])
+            if profile is not None:
+                s += profile.adjust(text, model)
             scored.append((s, combo))
         if not scored:
             unfilled.extend(p for p in cl if p < tail_start)
@@ -391,7 +448,14 @@ class Layer:
 
 
 def reverse_layer(
-    text: str, writer: str, reader: str, model: TextModel, *, at_end: bool, strict: bool = True
+    text: str,
+    writer: str,
+    reader: str,
+    model: TextModel,
+    *,
+    at_end: bool,
+    strict: bool = True,
+    hint: frozenset[str] = frozenset(),
 ) -> Layer | None:
     """decode_writer(encode_reader(text)) with lost/cut bytes filled.
 
@@ -436,7 +500,13 @@ def reverse_layer(
     guesses: list[Guess] = []
     unfilled: list[int] = []
     if wild or missing:
-        buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end)
+        # The rest of the line, read with the lost bytes as invalid bytes,
+        # says which scripts and characters are in use.
+        probe = bytearray(buf)
+        for w in wild:
+            probe[w] = 0xFF
+        prof = profile_of(bytes(probe).decode(writer, "replace"), model, hint)
+        buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
     guesses = restored + guesses
     unfilled_set = set(unfilled)
     # Decode piecewise: unfilled lost bytes stay U+FFFD.
