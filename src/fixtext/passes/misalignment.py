@@ -136,12 +136,15 @@ def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool
             return
         if k >= limit or chars[k] == "\n":
             return  # a pending lead byte at the end of the line: not this way
-        if chars[k] == "(" and k > start:
-            # An annotation the converter appended to the pair the damaged
-            # reading shows just before it: inserted bytes, not stream data.
+        if chars[k] == "(":
             m = _ANNOTATION_AT.match(chars, k)
-            if m and is_reading(chars[k - 1], m.group(1)):
-                at_boundary(m.end(), pending, out)
+            if m:
+                # An annotation the converter appended to the pair the
+                # damaged reading shows just before it: inserted bytes, not
+                # stream data.  Any other annotation is not part of a run
+                # (converter_residue removes it).
+                if k > start and is_reading(chars[k - 1], m.group(1)):
+                    at_boundary(m.end(), pending, out)
                 return
         for opt in _byte_options(chars[k]):
             consume(k, opt, 0, pending, out)
@@ -441,13 +444,17 @@ class MisalignedGbk:
                     end = ann.end()
                 right = line[end : end + 2]
                 old = line[anchor:end]
-                if repl == old or not _anomalous(old, model):
+                # Keeping the text is judged without the aligned annotations
+                # that converter_residue removes anyway: their Latin letters
+                # are not evidence of a slip.
+                kept = _strip_annotations(old, line[anchor - 1 : anchor])
+                if repl == old or repl == kept or not _anomalous(kept, model):
                     continue
                 gain = (
                     model.total(left + repl + right)
                     + prior
-                    - model.total(left + old + right)
-                    + _stray_ascii(left + old + right) * STRAY_ASCII_COST
+                    - model.total(left + kept + right)
+                    + _stray_ascii(left + kept + right) * STRAY_ASCII_COST
                     - _stray_ascii(left + repl + right) * STRAY_ASCII_COST
                 )
                 margin = gain - self.event_cost
@@ -480,6 +487,21 @@ _STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,3}(?=[^\x00-\x7f]|\Z)")
 def _stray_ascii(text: str) -> int:
     """ASCII characters standing alone (one to three) between Chinese ones."""
     return sum(len(m.group()) for m in _STRAY.finditer(text))
+
+
+def _strip_annotations(text: str, before: str) -> str:
+    """``text`` without ``(pinyin)`` annotations of the character before them."""
+    if "(" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _ANNOTATION_AT.finditer(text):
+        prev = text[m.start() - 1] if m.start() else before
+        if prev and is_reading(prev, m.group(1)):
+            out.append(text[pos : m.start()])
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _anomalous(old: str, model: Any) -> bool:
