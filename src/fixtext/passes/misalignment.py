@@ -332,10 +332,9 @@ def _trail_a1() -> re.Pattern[str]:
     if _TRAIL_A1 is None:
         table = pair_table()
         chars = sorted({table[lead << 8 | 0xA1] for lead in range(0x81, 0xFF)} - {None})  # type: ignore[type-var]
-        # Han only: the junk byte plus A1 decodes to a Han character in the
-        # dev cases and the garbler; Latin/pinyin letters (ā is A8 A1) are
-        # converter annotations, not slips.
-        cls = "".join(re.escape(c) for c in chars if "\u4e00" <= c <= "\u9fff" or "\ue000" <= c <= "\uf8ff")
+        # Not the pinyin letters of row A8 (ā is A8 A1): those are converter
+        # annotations, not slips.
+        cls = "".join(re.escape(c) for c in chars if c.encode("gb18030")[0] != 0xA8)
         # '!' is ！ (A3 A1) folded.  The lookahead (a letter, digit, private-use
         # character or '?' soon after) keeps clean text off the slow path.
         _TRAIL_A1 = re.compile(f"[{cls}!](?=[^\\n]{{0,12}}[A-Za-z0-9\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])")
