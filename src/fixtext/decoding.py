@@ -99,13 +99,16 @@ def detect(data: bytes) -> tuple[str, float]:
     candidates: list[tuple[str, float]] = []
     for match in results:
         candidates.append((superset(match.encoding), 1.0 - float(match.chaos)))
-    if not candidates:
-        return "gb18030", 0.1
+    # The model arbitrates always: charset-normalizer alone misreads short
+    # CJK inputs (a few GBK characters come out as johab or a Mac code page)
+    # and sometimes proposes nothing at all for Shift_JIS.
     arbitrate = _arbiter()
     if arbitrate is not None:
         picked = arbitrate(data, candidates)
         if picked is not None:
-            return picked
+            return picked[0], picked[1]
+    if not candidates:
+        return "gb18030", 0.1
     return candidates[0]
 
 
