@@ -74,7 +74,7 @@ def _to_trad(text: str) -> str:
     return opencc.OpenCC("s2t").convert(text)
 
 
-def make_cases(n: int, seed: int) -> list[tuple[str, str, list[str]]]:
+def make_cases(n: int, seed: int, single: bool = False) -> list[tuple[str, str, list[str]]]:
     rng = random.Random(seed)
     trad = [_to_trad(s) for s in SENTENCES]
     out = []
@@ -88,15 +88,27 @@ def make_cases(n: int, seed: int) -> list[tuple[str, str, list[str]]]:
         except UnicodeEncodeError:
             continue
         kind = rng.random()
-        g = garble(
-            para,
-            rng=rng,
-            pinyin=rng.randint(0, 2),
-            straddle=1 if kind < 0.5 else 0,
-            slips=1 if kind >= 0.35 else 0,
-            junk=rng.random() < 0.2,
-            indent=rng.random() < 0.3,
-        )
+        if single:
+            g = garble(
+                para,
+                rng=rng,
+                pinyin=1 if kind < 0.3 else 0,
+                straddle=1 if 0.3 <= kind < 0.65 else 0,
+                slips=1 if kind >= 0.65 else 0,
+                junk=rng.random() < 0.2,
+            )
+            if len(g.events) != 1:
+                continue
+        else:
+            g = garble(
+                para,
+                rng=rng,
+                pinyin=rng.randint(0, 2),
+                straddle=1 if kind < 0.5 else 0,
+                slips=1 if kind >= 0.35 else 0,
+                junk=rng.random() < 0.2,
+                indent=rng.random() < 0.3,
+            )
         if not g.events or g.damaged == g.expected:
             continue
         out.append((g.damaged, g.expected, g.events))
@@ -108,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--show", type=int, default=0)
+    ap.add_argument("--single", action="store_true", help="one damage event (one run) per case")
     args = ap.parse_args(argv)
-    cases = make_cases(args.cases, args.seed)
+    cases = make_cases(args.cases, args.seed, single=args.single)
     t0 = time.perf_counter()
     ok = 0
     by_kind: Counter[str] = Counter()

@@ -183,13 +183,15 @@ def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool
                 return
             if (
                 pending is None
+                and len(out) >= 2
                 and o == len(cur) - 1
                 and k + 1 < limit
                 and any(opt and opt[0] == cur[o] for opt in _byte_options(chars[k + 1]))
             ):
                 # Back in step with the last byte read twice: the slipped
                 # window ended on a lead byte that the next character still
-                # has (``隆。`` for ``下。``).
+                # has (``隆。`` for ``下。``).  Only after a run of two or
+                # more characters: a real ``?!“`` would otherwise qualify.
                 results.append((k + 1, out))
 
     if skip_first:
@@ -276,13 +278,19 @@ def _usable(ch: str, model: Any) -> bool:
     return not model.is_rare(ch) or ch in _PUNCT_PRIOR
 
 
+#: A recovered character of the other script than the line's (a
+#: Simplified-only character in Traditional text) costs this much.
+SCRIPT_MISMATCH_COST = 3.0
+
+
 def fill(
-    slots: list[Slot], left: str, right: str, model: Any, last_reads: str | None = None
+    slots: list[Slot], left: str, right: str, model: Any, last_reads: str | None = None, script: int = 0
 ) -> tuple[str, float] | None:
     """Choose the characters of unknown slots (greedy, left to right).
 
     ``last_reads``: the run is followed by a converter annotation, so its
-    last character must have that reading.
+    last character must have that reading.  ``script``: -1 Simplified, 1
+    Traditional, 0 unknown (the line's majority of script-specific chars).
     """
     chars: list[str] = []
     prior = 0.0
@@ -300,6 +308,8 @@ def fill(
             if last_reads is not None and nxt is None and not is_reading(ch, last_reads):
                 continue
             p = cost + _slot_prior(ch, lctx, rctx)
+            if script and model.variant(ch) == -script:
+                p -= SCRIPT_MISMATCH_COST
             sc = model.total(lctx + ch + rctx) + p
             if best is None or sc > best[0]:
                 best = (sc, ch, p)
@@ -419,6 +429,8 @@ class MisalignedGbk:
         out: list[tuple[Edit, float]] = []
         if not anchors:
             return out
+        lean = sum(model.variant(c) for c in line) if hasattr(model, "variant") else 0
+        script = (lean > 0) - (lean < 0)
         for anchor, kw, why in anchors:
             best: tuple[float, int, str, float] | None = None
             opts = {k: v for k, v in kw.items() if k != "start"}
@@ -433,9 +445,9 @@ class MisalignedGbk:
                 ann = _ANNOTATION_TAIL.match(line, end)
                 filled = None
                 if ann and slots and not isinstance(slots[-1], str):
-                    filled = fill(slots, left, line[ann.end() : ann.end() + 2], model, ann.group(1))
+                    filled = fill(slots, left, line[ann.end() : ann.end() + 2], model, ann.group(1), script)
                 if filled is None:
-                    filled = fill(slots, left, line[end : end + 2], model)
+                    filled = fill(slots, left, line[end : end + 2], model, script=script)
                 if filled is None:
                     continue
                 repl, prior = filled
