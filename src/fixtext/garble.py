@@ -20,9 +20,9 @@ from their clean text byte for byte, see tests/test_misalignment.py):
 restore (the clean text with folded widths: widening is the punctuation
 pass's job).
 
->>> g = garble("他们决定把收入捐给图书馆。“我们会继续。”", seed=3, pinyin=0, slips=1)
+>>> g = garble("他们决定把收入捐给图书馆。“我们会继续。”", seed=3, pinyin=0, straddle=0, slips=1)
 >>> g.damaged
-'他们决定把收入捐给图书馆?!拔颐腔峒绦?!'
+'他们决定把收入捐给图书馆?!拔颐腔峒绦\ue234!?'
 >>> g.expected
 '他们决定把收入捐给图书馆。“我们会继续。”'
 """
@@ -106,7 +106,7 @@ def damage_decode(data: bytes) -> str:
     """Decode as the damaged page did (see the module docstring, step 4).
 
     >>> damage_decode(b"\\xbc\\xd2\\x8e(gui)\\xa7")
-    '家?gui)\\ue4c6'
+    '家?gui)?'
     """
     from .passes.misalignment import pair_table
 

@@ -361,9 +361,9 @@ class MisalignedGbk:
     private-use characters or the junk-byte signature.
 
     >>> p = MisalignedGbk()
-    >>> text = "全市共成立15家?guī)ж毱髽I(yè),建成"
+    >>> text = "這座古城?qián)4媪舜罅棵髑鍟r期的建築。"  # (qián) inside 保
     >>> [(text[e.start:e.end], e.replacement) for e in p.find(text, None) if e.confidence >= 0.6]
-    [('?guī)ж毱髽I', '帶貧企業')]
+    [('?qián)4媪舜罅棵髑鍟r', '保存了大量明清時')]
     >>> p.find("你好嗎?我很好。網址 http://a.cn/?id=3", None)
     []
     """
