@@ -72,6 +72,8 @@ def _trim(a: str, b: str) -> tuple[int, int, str]:
 #: read as GBK.  Three in a row never occur in real prose.
 _IRREVERSIBLE = re.compile("(?:锟斤拷)+|烫{3,}|屯{3,}|\ufffd+")
 
+_LOSS_CHARS = re.compile("[锟烫屯\ufffd]")
+
 _SUSPECT_CJK: re.Pattern[str] | None = None
 
 
@@ -146,6 +148,24 @@ def _plausible_input(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     return _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE
 
 
+_DENSE: re.Pattern[str] | None = None
+
+
+def _worth_a_look(line: str, model) -> bool:  # type: ignore[no-untyped-def]
+    """The line is mojibake-like enough to try the chains on it.
+
+    Clean news lines hold a few characters the model finds rare (垃圾, 铝)
+    but never three within six characters, nor 30% of the line; every chain
+    leaves a denser trail (66-100% of its characters)."""
+    if _suspicious_share(line, model) >= 0.3:
+        return True
+    global _DENSE
+    if _DENSE is None:
+        s = _suspect_cjk().pattern.split("[^\\n]")[0]
+        _DENSE = re.compile(f"{s}[^\\n]{{0,2}}{s}[^\\n]{{0,2}}{s}")
+    return _DENSE.search(line) is not None
+
+
 def _east_asian(s: str) -> bool:
     return any(ch >= "\u2e80" and not ("\ue000" <= ch <= "\uf8ff") and ch != "\ufffd" for ch in s)
 
@@ -164,10 +184,16 @@ class CjkMojibake:
     model's best choice and logged as losses with that choice's posterior.
 
     >>> p = CjkMojibake()
-    >>> [e.replacement for e in p.find("鍐呭锛屾枃绔犮€俓n", None)]
-    ['内容，文章。']
+    >>> [e.replacement for e in p.find("新闻：鏂伴椈鎶ラ亾", None)]
+    ['新闻报道']
     >>> [e.replacement for e in p.find("ÄÚÈÝ£¬ÎÄÕÂ¡£", None)]
     ['内容，文章。']
+
+    A byte the wrong reader replaced by U+FFFD is chosen by the model and
+    logged as a loss with its posterior:
+
+    >>> [(e.replacement, e.kind) for e in p.find("鍐呭\ue190锛屾枃绔犮��", None)]
+    [('内容，文', 'repair'), ('章。', 'loss')]
 
     Left alone: clean text in any script, rare characters on their own,
     Latin-only mojibake (``cafÃ©`` is latin_mojibake's), and patterns whose
@@ -196,26 +222,42 @@ class CjkMojibake:
         if text.isascii():
             return []
         has_cluster = _suspect_cjk().search(text) is not None
-        has_loss = _IRREVERSIBLE.search(text) is not None
+        has_loss = _LOSS_CHARS.search(text) is not None and _IRREVERSIBLE.search(text) is not None
         if not has_cluster and not has_loss:
             return []
         from ..textmodel import get_model
 
         model = get_model()
         edits: list[Edit] = []
-        pos = 0
         pattern = _suspect_cjk()
         sources = _input_lines(ctx) if has_cluster else {}
         min_conf = ctx.min_confidence if ctx is not None else 0.6
         hint = _document_punctuation(text) if has_cluster else frozenset()
-        for line in text.split("\n"):
-            if has_cluster and pattern.search(line):
+        # Repeated lines (duplicated paragraphs, boilerplate) are judged once.
+        # Only lines holding a cluster are visited: the regex finds them.
+        memo: dict[str, list[Edit]] = {}
+        at = 0
+        while has_cluster:
+            m = pattern.search(text, at)
+            if m is None:
+                break
+            pos = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.start())
+            if end < 0:
+                end = len(text)
+            at = end + 1
+            line = text[pos:end]
+            if not _worth_a_look(line, model):
+                continue
+            found = memo.get(line)
+            if found is None:
                 source = sources.get(line)
                 if source is not None and source != line:
-                    edits.extend(_repair_from_source(line, source, pos, model, self, min_conf, hint))
+                    found = _repair_from_source(line, source, 0, model, self, min_conf, hint)
                 else:
-                    edits.extend(_repair_line(line, pos, model, self, hint))
-            pos += len(line) + 1
+                    found = _repair_line(line, 0, model, self, hint)
+                memo[line] = found
+            edits.extend(replace(e, start=e.start + pos, end=e.end + pos) for e in found)
         taken = [(e.start, e.end) for e in edits]
         for m in _IRREVERSIBLE.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
@@ -295,6 +337,9 @@ def _repair_line(line: str, base: int, model, opts: CjkMojibake, hint: frozenset
         layer = reverse_layer(line, writer, reader, model, at_end=True, strict=False, hint=hint)
         if layer is None or layer.text == line:
             continue
+        bad = sum(1 for c in layer.text if "\udc80" <= c <= "\udcff")
+        if bad * 2 > len(layer.text):
+            continue  # mostly invalid under this writer: nothing to gain
         cost = chain_cost(writer, reader)
         cd = contributions(layer.text, model)
         spans = _best_spans(line, layer, co, cd, opts, cost, model)
@@ -309,7 +354,9 @@ def _repair_line(line: str, base: int, model, opts: CjkMojibake, hint: frozenset
             layers.append((model.score(layer.text) - cost / max(1, len(line)), layer))
     # Depth 2..max_depth: whole-line reversals layered on the most plausible
     # intermediate readings (the same chain twice is the usual case).
-    if opts.max_depth >= 2 and layers:
+    # Only dense garbage can be a multi-layer chain (each layer multiplies
+    # the rare characters); this keeps the beam off lightly damaged lines.
+    if opts.max_depth >= 2 and layers and _suspicious_share(line, model) >= 0.5:
         layers.sort(key=lambda t: -t[0])
         beam = [(lay.text, [(lay.writer, lay.reader)], lay) for _, lay in layers[:4]]
         total0 = sum(co)

@@ -193,6 +193,43 @@ class TextModel:
         """Log-ratio of ``ch`` ending a paragraph versus occurring anywhere."""
         return _FINAL_BONUS.get(ch, 0.0)
 
+    def contributions(self, text: str) -> list[float]:
+        """Per-character terms of :meth:`total` (their sum is ``total(text)``)."""
+        uni = self._uni
+        big = self._big
+        ctx = self._ctx
+        rest = self._lg_rest
+        logp = self.logp
+        scripts = self._scripts
+        switch = _SWITCH_COST
+        out: list[float] = []
+        prev = ""
+        last_script = _NEUTRAL
+        for ch in text:
+            s = 0.0
+            sc = scripts.get(ch)
+            if sc is None:
+                sc = _script(ch)
+                if len(scripts) < 200_000:
+                    scripts[ch] = sc
+            if sc:
+                if last_script and sc != last_script:
+                    s -= switch.get((last_script, sc), 0.0)
+                last_script = sc
+            lp = uni.get(ch)
+            if lp is None:
+                out.append(s + logp(ch))
+                prev = ""
+                continue
+            if prev in ctx:
+                b = big.get(ord(prev) << 21 | ord(ch))
+                s += b if b is not None else lp + rest
+            else:
+                s += lp
+            out.append(s)
+            prev = ch
+        return out
+
     def score(self, text: str) -> float:
         """Mean per-character log-probability; higher is more plausible."""
         if not text:

@@ -574,12 +574,7 @@ def reverse_layer(
 
 def contributions(text: str, model: TextModel) -> list[float]:
     """Per-character log-probability in context (unigram+bigram)."""
-    out = []
-    prev = ""
-    for ch in text:
-        out.append(model.total(prev + ch) - (model.total(prev) if prev else 0.0))
-        prev = ch
-    return out
+    return model.contributions(text)
 
 
 def is_surrogate(ch: str) -> bool:
