@@ -158,29 +158,32 @@ class Placeholders:
             n = e - s
             before = text[s - 1] if s > 0 else "\n"
             after = text[e] if e < len(text) else "\n"
-            at_line_start = before == "\n"
-            if at_line_start and after not in "\n":
-                # &nbsp; indents: the canonical form has none.
-                edits.append(Edit(s, e, "", f"{n} '?' placeholder(s) for a lost indent (&nbsp;)", 0.9))
+            if before == "\n":
+                if after != "\n":
+                    # &nbsp; indents: the canonical form has none.
+                    edits.append(Edit(s, e, "", f"{n} '?' placeholder(s) for a lost indent (&nbsp;)", 0.9))
                 continue
-            if _ASCII_WORD.match(before) or before in "/=&%.:":
-                continue  # URLs, query strings, English questions
-            if after == "\n" or after in " \t":
-                continue  # end of a sentence: a real (folded) question mark
-            if _is_cjk(before) and _is_cjk(after):
-                if n == 1 and before in _QUESTION_BEFORE:
-                    continue
-                if n == 1 and not (_is_han(before) and _is_han(after)):
-                    continue
-                conf = 0.85 if n >= 2 else 0.7
-                edits.append(Edit(s, e, "", f"{n} '?' placeholder(s) for a lost gap (&nbsp;) between Chinese words", conf))
-                continue
-            if n >= 2 and (_ASCII_WORD.match(after) or _is_cjk(after)) and (_is_cjk(before) or before.isalnum()):
+            if n >= 2 and before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+                # 'John??Smith': a question has no letter right after it
                 edits.append(Edit(s, e, " ", f"{n} '?' placeholders for a lost space (&nbsp;)", 0.8))
                 continue
-            if _is_cjk(before) and _is_cjk(after) is False and n == 1:
+            if before.isascii() and (before.isalnum() or before in "/=&%.:"):
+                continue  # URLs, query strings, English questions
+            if after in "\n \t":
+                continue  # end of a sentence: a real (folded) question mark
+            if _is_han(before) and _is_han(after):
+                if n == 1 and before in _QUESTION_BEFORE:
+                    continue  # 好嗎?我: a question mark
+                conf = 0.85 if n >= 2 else 0.7
+                edits.append(
+                    Edit(s, e, "", f"{n} '?' placeholder(s) for a lost gap (&nbsp;) between Chinese words", conf)
+                )
                 continue
-            if n >= 2 or (_is_han(before) and _is_han(after)):
+            if n >= 2 and (_is_han(before) or _is_han(after)) and (after.isascii() or before.isascii()):
+                if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
+                    edits.append(Edit(s, e, " ", f"{n} '?' placeholders for a lost space (&nbsp;)", 0.8))
+                    continue
+            if n >= 2 and (_is_cjk(before) or _is_cjk(after)):
                 repl = "\ufffd" * n if self.lost == "replacement" else text[s:e]
                 edits.append(
                     Edit(s, e, repl, "'?' stands for lost character(s) that cannot be recovered", 0.7, kind="loss")

@@ -1,0 +1,157 @@
+"""converter_residue and placeholders (issue 7)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fixtext
+from fixtext.passes.residue import ConverterResidue, Placeholders, is_reading, readings
+
+from .corpus import ZH_SENTENCES
+
+# Written for these tests.
+TRAD = [
+    "這座古城保存了大量明清時期的建築，吸引了眾多攝影愛好者。",
+    "他們決定把收入的一部分捐給當地的圖書館。",
+    "博物館新館於去年正式開放，每日接待遊客逾萬人次。",
+    "學校組織學生走進博物館，了解家鄉的歷史文化。",
+]
+
+
+def fix(text: str, passes: list[str]) -> str:
+    return fixtext.repair(text, passes=passes).text
+
+
+# -- readings ------------------------------------------------------------------
+
+
+def test_readings_cover_marks_digits_and_heteronyms():
+    assert {"fā", "fa1", "fa", "bō"} <= readings("發")
+    assert "men" in readings("們") and "men5" in readings("們")
+    assert is_reading("綠", "lǜ") and is_reading("綠", "lv4")
+    assert not is_reading("內", "data")
+
+
+# -- converter_residue -----------------------------------------------------------
+
+
+def test_removes_annotations_after_their_character():
+    text = "產(chǎn)業發(fā)展規(guī)劃(huà)"
+    assert fix(text, ["converter_residue"]) == "產業發展規劃"
+
+
+def test_tone_numbers_and_neutral_tone():
+    assert fix("他們(men)的規(gui1)劃", ["converter_residue"]) == "他們的規劃"
+
+
+def test_keeps_real_parentheticals():
+    for text in [
+        "(通讯员 苏志平 摄)",
+        "会议于昨日召开(2021年12月18日)。",
+        "这部小说(The Old Man and the Sea)很有名。",
+        "数据(data)与图(Figure 1)",
+        "第三章(上)",
+        "他(指张三)说",
+    ]:
+        assert fix(text, ["converter_residue"]) == text
+
+
+def test_unmarked_syllable_is_less_confident():
+    (e,) = ConverterResidue().find("他們(men)", None)
+    (f,) = ConverterResidue().find("他們(mén)", None)
+    assert e.confidence < f.confidence
+    assert e.confidence >= 0.6
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(TRAD + ZH_SENTENCES), st.data())
+def test_annotating_any_han_character_is_undone(sentence, data):
+    from pypinyin import Style, pinyin
+
+    han = [i for i, c in enumerate(sentence) if "\u4e00" <= c <= "\u9fff"]
+    picks = sorted(set(data.draw(st.lists(st.sampled_from(han), min_size=1, max_size=4))), reverse=True)
+    damaged = sentence
+    for i in picks:
+        style = data.draw(st.sampled_from([Style.TONE, Style.TONE3]))
+        reading = pinyin(sentence[i], style=style, heteronym=True)[0]
+        syl = data.draw(st.sampled_from(reading))
+        if not re.fullmatch(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+[1-5]?", syl):
+            continue
+        damaged = damaged[: i + 1] + f"({syl})" + damaged[i + 1 :]
+    assert fix(damaged, ["converter_residue"]) == sentence
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(TRAD + ZH_SENTENCES),
+    st.lists(st.text(alphabet="ABCDEFGHIJ xyz 0123456789", min_size=2, max_size=12), min_size=1, max_size=3),
+)
+def test_parentheses_with_latin_words_are_kept(sentence, words):
+    text = sentence
+    for w in words:
+        if not re.search(r"[A-Z0-9 ]", w):
+            continue  # a bare lowercase syllable could be a reading
+        text = text.replace("。", f"({w})。", 1)
+    assert fix(text, ["converter_residue"]) == text
+
+
+# -- placeholders --------------------------------------------------------------------
+
+
+def test_indent_and_gaps():
+    text = "????全市共有十二个\n本报记者?张三?摄\n眾志成城????決戰"
+    assert fix(text, ["placeholders"]) == "全市共有十二个\n本报记者张三摄\n眾志成城決戰"
+
+
+def test_space_between_latin_words():
+    assert fix("作者John??Smith说", ["placeholders"]) == "作者John Smith说"
+
+
+def test_real_question_marks_and_urls_are_kept():
+    for text in [
+        "你明天还来吗?我等你。",
+        "为什么?",
+        "真的吗?!",
+        "What? Really?",
+        "https://example.com/a?id=3&b=4",
+        "他问:你好吗?",
+    ]:
+        assert fix(text, ["placeholders"]) == text
+
+
+def test_unexplained_question_marks_are_logged_as_losses():
+    result = fixtext.repair("人民?院的医生", passes=["placeholders"])
+    # a single '?' between two Han characters is taken as a gap (confidence
+    # 0.7); a run that is not spacing is a loss
+    result = fixtext.repair("他说:“??”", passes=["placeholders"])
+    assert result.text == "他说:“??”"
+    assert any(e.kind == "loss" for e in result.log.entries)
+
+
+def test_loss_as_replacement_character():
+    result = fixtext.repair("他说:“??”", passes=["placeholders"], options={"placeholders": {"lost": "replacement"}})
+    assert result.text == "他说:“\ufffd\ufffd”"
+    assert result.log.revert(result.text) == "他说:“??”"
+
+
+def test_placeholder_option_is_checked():
+    import pytest
+
+    from fixtext.core import ConfigError
+
+    with pytest.raises(ConfigError):
+        fixtext.repair("x", passes=["placeholders"], options={"placeholders": {"lots": "keep"}})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TRAD + ZH_SENTENCES + ["你还来吗?", "真的?", "好吗?我不知道。"]), min_size=1, max_size=4))
+def test_clean_text_is_never_changed(parts):
+    text = "\n".join(parts)
+    assert fix(text, ["converter_residue", "placeholders"]) == text
+
+
+def test_placeholders_fast_path():
+    assert Placeholders().find("没有问号的文本。", None) == []
