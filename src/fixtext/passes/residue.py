@@ -162,6 +162,12 @@ class Placeholders:
                 if after != "\n":
                     # &nbsp; indents: the canonical form has none.
                     edits.append(Edit(s, e, "", f"{n} '?' placeholder(s) for a lost indent (&nbsp;)", 0.9))
+                    if after.isascii() and after.isalpha() and _is_han(text[e + 1 : e + 2]):
+                        # '??h人民': a trail byte read alone after a lost lead
+                        # byte; the character it belonged to is gone.
+                        edits.append(
+                            Edit(e, e + 1, after, "lone byte of a character whose lead byte was lost", 0.7, kind="loss")
+                        )
                 continue
             if n >= 2 and before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
                 # 'John??Smith': a question has no letter right after it
