@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..core import Context, Edit
-from .residue import PINYIN_SYLLABLE, is_reading
+from .residue import PINYIN_SYLLABLE, is_reading, main_readings
 
 # -- the GBK/GB18030 two-byte table ------------------------------------------
 
@@ -211,6 +211,10 @@ def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool
 #: at 3 nats no clean sentence of the test corpus changes while >95% of
 #: garbled runs are restored; 2 starts touching real '?' before Han text.
 EVENT_COST = 3.0
+#: A straddled pair whose reading matches the annotation only as a
+#: secondary reading (写 is xiě, also xiè) costs this much against one whose
+#: main reading it is.
+HETERONYM_COST = 2.0
 #: The text model prices ASCII by class, not by context; but one or two
 #: ASCII symbols or letters alone between Chinese characters are what
 #: folded full-width forms and lone trail bytes look like, and rare in clean
@@ -283,8 +287,20 @@ def _usable(ch: str, model: Any) -> bool:
 SCRIPT_MISMATCH_COST = 3.0
 
 
+#: A recovered character that makes a pair the document has elsewhere
+#: (``平方米`` twice in one report) gains this much: a cache model over the
+#: document, which knows its names and terms better than any general table.
+DOC_PAIR_BONUS = 2.0
+
+
 def fill(
-    slots: list[Slot], left: str, right: str, model: Any, last_reads: str | None = None, script: int = 0
+    slots: list[Slot],
+    left: str,
+    right: str,
+    model: Any,
+    last_reads: str | None = None,
+    script: int = 0,
+    doc_pairs: frozenset[str] = frozenset(),
 ) -> tuple[str, float] | None:
     """Choose the characters of unknown slots (greedy, left to right).
 
@@ -310,6 +326,8 @@ def fill(
             p = cost + _slot_prior(ch, lctx, rctx)
             if script and model.variant(ch) == -script:
                 p -= SCRIPT_MISMATCH_COST
+            if doc_pairs and (lctx + ch in doc_pairs or ch + rctx in doc_pairs):
+                p += DOC_PAIR_BONUS
             sc = model.total(lctx + ch + rctx) + p
             if best is None or sc > best[0]:
                 best = (sc, ch, p)
@@ -381,10 +399,16 @@ class MisalignedGbk:
 
         model = get_model()
         proposals: list[tuple[Edit, float]] = []
+        # Han pairs of the document (its first 200k characters) for the
+        # cache bonus; the damaged runs' own pairs are garbage and rare.
+        sample = text[:200_000]
+        doc_pairs = frozenset(
+            sample[i : i + 2] for i in range(len(sample) - 1) if _is_han(sample[i]) and _is_han(sample[i + 1])
+        )
         pos = 0
         for line in text.split("\n"):
             if line:
-                proposals.extend(self._line(line, pos, model))
+                proposals.extend(self._line(line, pos, model, doc_pairs))
             pos += len(line) + 1
         # keep the best of overlapping proposals
         proposals.sort(key=lambda p: -p[1])
@@ -394,7 +418,7 @@ class MisalignedGbk:
                 taken.append(e)
         return sorted(taken, key=lambda e: e.start)
 
-    def _line(self, line: str, base: int, model: Any) -> list[tuple[Edit, float]]:
+    def _line(self, line: str, base: int, model: Any, doc_pairs: frozenset[str] = frozenset()) -> list[tuple[Edit, float]]:
         chars = line + "\n"
         anchors: list[tuple[int, dict[str, Any], str]] = []
         for m in _STRADDLE.finditer(line):
@@ -408,8 +432,16 @@ class MisalignedGbk:
             for lead in range(0x81, 0xFF):
                 ch = pair_table()[t << 8 | lead]
                 if ch is not None and is_reading(ch, syl):
+                    # a converter writes a character's main reading; a pair
+                    # that has the syllable only as a secondary one is less
+                    # likely what it matched
+                    cost = 0.0 if syl.lower() in main_readings(ch) else HETERONYM_COST
                     anchors.append(
-                        (s, {"start": m.end(), "lead": lead}, f"converter inserted ({syl}) inside a character (after the pair {ch!r})")
+                        (
+                            s,
+                            {"start": m.end(), "lead": lead, "cost": cost},
+                            f"converter inserted ({syl}) inside a character (after the pair {ch!r})",
+                        )
                     )
         straddle_at = {a[0] for a in anchors}
         for i, ch in enumerate(line):
@@ -426,14 +458,15 @@ class MisalignedGbk:
             i = m.start()
             anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
 
-        out: list[tuple[Edit, float]] = []
+        out: list[tuple[Edit, float, float]] = []
         if not anchors:
             return out
         lean = sum(model.variant(c) for c in line) if hasattr(model, "variant") else 0
         script = (lean > 0) - (lean < 0)
         for anchor, kw, why in anchors:
             best: tuple[float, int, str, float] | None = None
-            opts = {k: v for k, v in kw.items() if k != "start"}
+            opts = {k: v for k, v in kw.items() if k not in ("start", "cost")}
+            anchor_cost = kw.get("cost", 0.0)
             for end, slots in realign(chars, kw.get("start", anchor), **opts):
                 if end > len(line):
                     end = len(line)
@@ -445,9 +478,9 @@ class MisalignedGbk:
                 ann = _ANNOTATION_TAIL.match(line, end)
                 filled = None
                 if ann and slots and not isinstance(slots[-1], str):
-                    filled = fill(slots, left, line[ann.end() : ann.end() + 2], model, ann.group(1), script)
+                    filled = fill(slots, left, line[ann.end() : ann.end() + 2], model, ann.group(1), script, doc_pairs)
                 if filled is None:
-                    filled = fill(slots, left, line[end : end + 2], model, script=script)
+                    filled = fill(slots, left, line[end : end + 2], model, script=script, doc_pairs=doc_pairs)
                 if filled is None:
                     continue
                 repl, prior = filled
@@ -468,12 +501,12 @@ class MisalignedGbk:
                     + _stray_ascii(left + kept + right) * STRAY_ASCII_COST
                     - _stray_ascii(left + repl + right) * STRAY_ASCII_COST
                 )
-                margin = gain - self.event_cost
+                margin = gain - self.event_cost - anchor_cost
                 if best is None or margin > best[0]:
-                    best = (margin, end, repl, prior)
+                    best = (margin, end, repl, prior - anchor_cost)
             if best is None:
                 continue
-            margin, end, repl, _prior = best
+            margin, end, repl, extra = best
             conf = _confidence(margin)
             if conf < 0.3:
                 continue  # not even plausible: not worth a suggestion
@@ -487,6 +520,7 @@ class MisalignedGbk:
                         conf,
                     ),
                     margin,
+                    extra,
                 )
             )
         return _resolve(out, line, base, model, self.event_cost)
@@ -515,6 +549,10 @@ def _strip_annotations(text: str, before: str) -> str:
     return "".join(out)
 
 
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def _anomalous(old: str, model: Any) -> bool:
     """Does the span show what an out-of-step read leaves behind?
 
@@ -539,32 +577,37 @@ def _anomalous(old: str, model: Any) -> bool:
     return False
 
 
-def _resolve(props: list[tuple[Edit, float]], line: str, base: int, model: Any, cost: float) -> list[tuple[Edit, float]]:
+def _resolve(
+    props: list[tuple[Edit, float, float]], line: str, base: int, model: Any, cost: float
+) -> list[tuple[Edit, float]]:
     """Of overlapping proposals keep the one that explains their union best.
 
     Two anchors can claim one run (a junk byte inside a run that starts at a
     '?'); their margins are measured on different spans, so they are
-    compared on the union, each leaving the rest of it as it is.
+    compared on the union, each leaving the rest of it as it is, with its
+    own priors (slot priors, anchor cost).
     """
 
-    def union_score(e: Edit, u0: int, u1: int) -> float:
+    def union_score(p: tuple[Edit, float, float], u0: int, u1: int) -> float:
+        e, _m, extra = p
         s, t = e.start - base, e.end - base
         mid = line[u0:s] + e.replacement + line[t:u1]
         text = line[max(0, u0 - 2) : u0] + mid + line[u1 : u1 + 2]
         # what a candidate leaves unexplained ('?', private use) needs
         # another damage event
         left = sum(1 for ch in mid if ch == "?" or "\ue000" <= ch <= "\uf8ff")
-        return model.total(text) - cost * (1 + left)
+        return model.total(text) - cost * (1 + left) + extra
 
-    taken: list[tuple[Edit, float]] = []
-    for e, m in sorted(props, key=lambda p: -p[1]):
-        clash = [(t, tm) for t, tm in taken if e.start < t.end and t.start < e.end]
+    taken: list[tuple[Edit, float, float]] = []
+    for p in sorted(props, key=lambda p: -p[1]):
+        e = p[0]
+        clash = [t for t in taken if e.start < t[0].end and t[0].start < e.end]
         if not clash:
-            taken.append((e, m))
+            taken.append(p)
             continue
-        u0 = min([e.start] + [t.start for t, _ in clash]) - base
-        u1 = max([e.end] + [t.end for t, _ in clash]) - base
-        mine = union_score(e, u0, u1)
-        if all(mine > union_score(t, u0, u1) + 1e-9 for t, _ in clash):
-            taken = [p for p in taken if p not in clash] + [(e, m)]
-    return taken
+        u0 = min([e.start] + [t[0].start for t in clash]) - base
+        u1 = max([e.end] + [t[0].end for t in clash]) - base
+        mine = union_score(p, u0, u1)
+        if all(mine > union_score(t, u0, u1) + 1e-9 for t in clash):
+            taken = [t for t in taken if t not in clash] + [p]
+    return [(t[0], t[1]) for t in taken]

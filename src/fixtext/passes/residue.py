@@ -67,6 +67,26 @@ def is_reading(ch: str, syllable: str) -> bool:
     return _norm(syllable) in readings(ch)
 
 
+@lru_cache(maxsize=8192)
+def main_readings(ch: str) -> frozenset[str]:
+    """The forms of ``ch``'s main reading (what a converter writes).
+
+    >>> sorted(main_readings("写"))
+    ['xie', 'xie3', 'xiě']
+    """
+    from pypinyin import Style, pinyin
+
+    out: set[str] = set()
+    for style in (Style.TONE, Style.TONE3, Style.NORMAL):
+        r = pinyin(ch, style=style, neutral_tone_with_five=True, errors="ignore")
+        if r and r[0]:
+            out.add(_norm(r[0][0]))
+            if r[0][0].endswith("5"):
+                out.add(_norm(r[0][0][:-1]))
+    out.discard("")
+    return frozenset(out)
+
+
 @dataclass(frozen=True, slots=True)
 class ConverterResidue:
     """Remove ``(pinyin)`` that a converter appended to a Han character.
