@@ -85,7 +85,7 @@ def test_realign_falls_back_in_step_by_itself():
     damaged = damage_decode(slip(data, [2]))
     assert damaged.startswith("说?")
     runs = realign(damaged + "\n", 2, lead=0xCE)
-    assert any("".join(c for c in slots if isinstance(c, str)) .startswith("我们") for _end, slots in runs)
+    assert any("".join(c for c in slots if isinstance(c, str)).startswith("我们") for _end, slots in runs)
 
 
 # -- the model regenerates the Henan seed ----------------------------------
@@ -114,7 +114,12 @@ def test_model_regenerates_the_seed_from_its_repair():
         text = data.decode("gbk", "replace")
         sites, off = [], 0
         for i, ch in enumerate(text):
-            if ch == "。" and i + 2 < len(text) and text[i + 1] in "“”" and "\u4e00" <= text[i + 2] <= "\u9fff":
+            if (
+                ch == "。"
+                and i + 2 < len(text)
+                and text[i + 1] in "“”"
+                and "\u4e00" <= text[i + 2] <= "\u9fff"
+            ):
                 sites.append(off)
             off += len(ch.encode("gbk", "replace"))
         total += 1
@@ -129,7 +134,13 @@ def _check_seed(out: str) -> None:
     assert not re.search("[\ue000-\uf8ff]", out)
     assert not re.search(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùü]+\)", out)
     assert "??" not in out and "?!" not in out
-    for want in ["內容", "15家帶貧企業", "提升。”鶴壁市委書記馬富國表示", "社會和諧之本。“十三五”以來", "動力變革。”郭浩表示"]:
+    for want in [
+        "內容",
+        "15家帶貧企業",
+        "提升。”鶴壁市委書記馬富國表示",
+        "社會和諧之本。“十三五”以來",
+        "動力變革。”郭浩表示",
+    ]:
         assert want in out
 
 
@@ -141,14 +152,21 @@ def test_seed_is_repaired_by_the_issue7_passes():
 @pytest.mark.skipif(not SEED.exists(), reason="seed file not present")
 @pytest.mark.xfail(
     strict=True,
-    reason="cjk_mojibake (runs earlier) rewrites two slipped runs as Big5 mojibake before misaligned_gbk sees them",
+    reason="cjk_mojibake (runs earlier) rewrites two slipped runs as Big5 mojibake "
+    "before misaligned_gbk sees them",
 )
 def test_seed_is_repaired_by_the_default_pipeline():
     out = fixtext.repair(SEED.read_text("utf-8")).text
     assert not re.search("[\ue000-\uf8ff]", out)
     assert not re.search(r"[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùü]+\)", out)
     assert "??" not in out and "?!" not in out
-    for want in ["內容", "15家帶貧企業", "提升。”鶴壁市委書記馬富國表示", "社會和諧之本。“十三五”以來", "動力變革。”郭浩表示"]:
+    for want in [
+        "內容",
+        "15家帶貧企業",
+        "提升。”鶴壁市委書記馬富國表示",
+        "社會和諧之本。“十三五”以來",
+        "動力變革。”郭浩表示",
+    ]:
         assert want in out
 
 
@@ -161,7 +179,14 @@ def test_garbled_paragraphs_are_mostly_restored():
     ok = n = 0
     while n < 150:
         para = "".join(rng.sample(PARAGRAPH_POOL, 3))
-        g = garble(para, rng=rng, pinyin=1, straddle=rng.randint(0, 1), slips=rng.randint(0, 1), junk=rng.random() < 0.2)
+        g = garble(
+            para,
+            rng=rng,
+            pinyin=1,
+            straddle=rng.randint(0, 1),
+            slips=rng.randint(0, 1),
+            junk=rng.random() < 0.2,
+        )
         if g.damaged == g.expected:
             continue
         n += 1

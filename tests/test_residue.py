@@ -132,7 +132,9 @@ def test_unexplained_question_marks_are_logged_as_losses():
 
 
 def test_loss_as_replacement_character():
-    result = fixtext.repair("他说:“??”", passes=["placeholders"], options={"placeholders": {"lost": "replacement"}})
+    result = fixtext.repair(
+        "他说:“??”", passes=["placeholders"], options={"placeholders": {"lost": "replacement"}}
+    )
     assert result.text == "他说:“\ufffd\ufffd”"
     assert result.log.revert(result.text) == "他说:“??”"
 
@@ -147,7 +149,13 @@ def test_placeholder_option_is_checked():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(TRAD + ZH_SENTENCES + ["你还来吗?", "真的?", "好吗?我不知道。"]), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.sampled_from(TRAD + ZH_SENTENCES + ["你还来吗?", "真的?", "好吗?我不知道。"]),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_clean_text_is_never_changed(parts):
     text = "\n".join(parts)
     assert fix(text, ["converter_residue", "placeholders"]) == text

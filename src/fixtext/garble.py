@@ -34,7 +34,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["Garbled", "fold_width", "insert_pinyin", "slip", "damage_decode", "garble", "annotation"]
+__all__ = ["Garbled", "annotation", "damage_decode", "fold_width", "garble", "insert_pinyin", "slip"]
 
 
 def fold_width(text: str) -> str:

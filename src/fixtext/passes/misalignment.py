@@ -93,7 +93,7 @@ def _byte_options(ch: str) -> list[tuple[int, ...]]:
         return [(_UNKNOWN,)]
     if ch.isascii():
         o = ord(ch)
-        opts = [(o,)]
+        opts: list[tuple[int, ...]] = [(o,)]
         if 0x21 <= o <= 0x7E:
             # a full-width form (row A3) that the page folded to ASCII
             fw = (0xA3, o + 0x80)
@@ -115,7 +115,9 @@ _MAX_WINDOW = 400
 _MAX_RESULTS = 24
 
 
-def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool = False) -> list[tuple[int, list[Slot]]]:
+def realign(
+    chars: str, start: int, *, lead: int | None = None, skip_first: bool = False
+) -> list[tuple[int, list[Slot]]]:
     """Re-pair the bytes of ``chars`` from ``start`` one byte out of step.
 
     ``lead`` is the byte that precedes ``chars[start]`` in the real stream
@@ -156,7 +158,7 @@ def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool
                 if b == _UNKNOWN:
                     pending = _UNKNOWN
                 elif b < 0x80:
-                    out = out + [chr(b)]
+                    out = [*out, chr(b)]
                 elif 0x81 <= b <= 0xFE:
                     pending = b
                 else:
@@ -165,15 +167,15 @@ def realign(chars: str, start: int, *, lead: int | None = None, skip_first: bool
                 if b == _UNKNOWN:
                     # the page wrote '?' for a byte it read as a lead byte
                     # (0x80-0xFE) with nothing to pair it with
-                    out = out + [("T", pending) if pending != _UNKNOWN else ("LT",)]
+                    out = [*out, ("T", pending) if pending != _UNKNOWN else ("LT",)]
                 elif _is_trail(b):
                     if pending == _UNKNOWN:
-                        out = out + [("L", b)]
+                        out = [*out, ("L", b)]
                     else:
                         ch = table[pending << 8 | b]
                         if ch is None:
                             return
-                        out = out + [ch]
+                        out = [*out, ch]
                 else:
                     return  # a lead byte before a non-trail: real text has none
                 pending = None
@@ -229,9 +231,24 @@ OTHER_LEAD_COST = 6.0
 # the marks in Chinese news text) break ties between marks recovered from
 # unknown bytes, and a line rarely ends in anything but a terminator.
 _PUNCT_PRIOR = {
-    "，": 0.0, "。": -0.2, "、": -1.0, "“": -1.3, "”": -1.3, "：": -2.0,
-    "《": -2.2, "》": -2.2, "；": -2.5, "？": -2.5, "！": -2.5, "…": -3.0,
-    "（": -2.5, "）": -2.5, "—": -3.0, "‘": -3.5, "’": -3.5, "·": -3.5,
+    "，": 0.0,
+    "。": -0.2,
+    "、": -1.0,
+    "“": -1.3,
+    "”": -1.3,
+    "：": -2.0,
+    "《": -2.2,
+    "》": -2.2,
+    "；": -2.5,
+    "？": -2.5,
+    "！": -2.5,
+    "…": -3.0,
+    "（": -2.5,
+    "）": -2.5,
+    "—": -3.0,
+    "‘": -3.5,
+    "’": -3.5,
+    "·": -3.5,
 }
 _LINE_END_OK = frozenset("。！？”’…」』）")
 _OTHER_PUNCT = -6.0
@@ -359,13 +376,15 @@ def _trail_a1() -> re.Pattern[str]:
     global _TRAIL_A1
     if _TRAIL_A1 is None:
         table = pair_table()
-        chars = sorted({table[lead << 8 | 0xA1] for lead in range(0x81, 0xFF)} - {None})  # type: ignore[type-var]
+        chars = sorted({c for lead in range(0x81, 0xFF) if (c := table[lead << 8 | 0xA1]) is not None})
         # Not the pinyin letters of row A8 (ā is A8 A1): those are converter
         # annotations, not slips.
         cls = "".join(re.escape(c) for c in chars if c.encode("gb18030")[0] != 0xA8)
         # '!' is ！ (A3 A1) folded.  The lookahead (a letter, digit, private-use
         # character or '?' soon after) keeps clean text off the slow path.
-        _TRAIL_A1 = re.compile(f"[{cls}!](?=[^\\n]{{0,12}}[A-Za-z0-9\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])")
+        _TRAIL_A1 = re.compile(
+            f"[{cls}!](?=[^\\n]{{0,12}}[A-Za-z0-9\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"
+        )
     return _TRAIL_A1
 
 
@@ -401,7 +420,8 @@ class MisalignedGbk:
         proposals: list[tuple[Edit, float]] = []
         # Han pairs of the document (its first 200k characters) for the
         # cache bonus; the damaged runs' own pairs are garbage and rare.
-        sample = text[:200_000]
+        # (Unknown bytes only come from '?': without one there is nothing to fill.)
+        sample = text[:200_000] if "?" in text else ""
         doc_pairs = frozenset(
             sample[i : i + 2] for i in range(len(sample) - 1) if _is_han(sample[i]) and _is_han(sample[i + 1])
         )
@@ -418,7 +438,9 @@ class MisalignedGbk:
                 taken.append(e)
         return sorted(taken, key=lambda e: e.start)
 
-    def _line(self, line: str, base: int, model: Any, doc_pairs: frozenset[str] = frozenset()) -> list[tuple[Edit, float]]:
+    def _line(
+        self, line: str, base: int, model: Any, doc_pairs: frozenset[str] = frozenset()
+    ) -> list[tuple[Edit, float]]:
         chars = line + "\n"
         anchors: list[tuple[int, dict[str, Any], str]] = []
         for m in _STRADDLE.finditer(line):
@@ -448,8 +470,8 @@ class MisalignedGbk:
             if ch != "?" or i in straddle_at:
                 continue
             prev = line[i - 1] if i else ""
-            nxt = line[i + 1] if i + 1 < len(line) else ""
-            if not prev or prev.isalnum() and prev.isascii() or prev in "/=&%.:" or line[:i].strip("?") == "":
+            url_like = (prev.isalnum() and prev.isascii()) or prev in "/=&%.:"
+            if not prev or url_like or line[:i].strip("?") == "":
                 continue  # indents, URLs, English: not a GBK stream
             if "???" in line[max(0, i - 2) : i + 3]:
                 continue  # a run of three or more: &nbsp; spacing (placeholders)
@@ -460,7 +482,7 @@ class MisalignedGbk:
 
         out: list[tuple[Edit, float, float]] = []
         if not anchors:
-            return out
+            return []
         lean = sum(model.variant(c) for c in line) if hasattr(model, "variant") else 0
         script = (lean > 0) - (lean < 0)
         for anchor, kw, why in anchors:
@@ -478,7 +500,9 @@ class MisalignedGbk:
                 ann = _ANNOTATION_TAIL.match(line, end)
                 filled = None
                 if ann and slots and not isinstance(slots[-1], str):
-                    filled = fill(slots, left, line[ann.end() : ann.end() + 2], model, ann.group(1), script, doc_pairs)
+                    filled = fill(
+                        slots, left, line[ann.end() : ann.end() + 2], model, ann.group(1), script, doc_pairs
+                    )
                 if filled is None:
                     filled = fill(slots, left, line[end : end + 2], model, script=script, doc_pairs=doc_pairs)
                 if filled is None:
@@ -492,7 +516,7 @@ class MisalignedGbk:
                 # that converter_residue removes anyway: their Latin letters
                 # are not evidence of a slip.
                 kept = _strip_annotations(old, line[anchor - 1 : anchor])
-                if repl == old or repl == kept or not _anomalous(kept, model):
+                if repl in (old, kept) or not _anomalous(kept, model):
                     continue
                 gain = (
                     model.total(left + repl + right)

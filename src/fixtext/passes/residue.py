@@ -125,7 +125,13 @@ class ConverterResidue:
             marked = not syl.isalpha() or not syl.isascii()
             conf = 0.95 if marked else 0.75
             edits.append(
-                Edit(m.start(), m.end(), "", f"converter pinyin annotation of {ch!r} ({syl} is its reading)", conf)
+                Edit(
+                    m.start(),
+                    m.end(),
+                    "",
+                    f"converter pinyin annotation of {ch!r} ({syl} is its reading)",
+                    conf,
+                )
             )
         return edits
 
@@ -164,7 +170,9 @@ class Placeholders:
     """
 
     name: ClassVar[str] = "placeholders"
-    description: ClassVar[str] = "'?' placeholders for lost &nbsp; indents/gaps; unexplained ones logged as losses"
+    description: ClassVar[str] = (
+        "'?' placeholders for lost &nbsp; indents/gaps; unexplained ones logged as losses"
+    )
     enabled_by_default: ClassVar[bool] = True
 
     lost: Literal["keep", "replacement"] = "keep"
@@ -186,7 +194,14 @@ class Placeholders:
                         # '??h人民': a trail byte read alone after a lost lead
                         # byte; the character it belonged to is gone.
                         edits.append(
-                            Edit(e, e + 1, after, "lone byte of a character whose lead byte was lost", 0.7, kind="loss")
+                            Edit(
+                                e,
+                                e + 1,
+                                after,
+                                "lone byte of a character whose lead byte was lost",
+                                0.7,
+                                kind="loss",
+                            )
                         )
                 continue
             if n >= 2 and before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
@@ -202,17 +217,30 @@ class Placeholders:
                     continue  # 好嗎?我: a question mark
                 conf = 0.85 if n >= 2 else 0.7
                 edits.append(
-                    Edit(s, e, "", f"{n} '?' placeholder(s) for a lost gap (&nbsp;) between Chinese words", conf)
+                    Edit(
+                        s,
+                        e,
+                        "",
+                        f"{n} '?' placeholder(s) for a lost gap (&nbsp;) between Chinese words",
+                        conf,
+                    )
                 )
                 continue
-            if n >= 2 and (_is_han(before) or _is_han(after)) and (after.isascii() or before.isascii()):
-                if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
-                    edits.append(Edit(s, e, " ", f"{n} '?' placeholders for a lost space (&nbsp;)", 0.8))
-                    continue
+            latin_side = (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
+            if n >= 2 and (_is_han(before) or _is_han(after)) and latin_side:
+                edits.append(Edit(s, e, " ", f"{n} '?' placeholders for a lost space (&nbsp;)", 0.8))
+                continue
             if n >= 2 and (_is_cjk(before) or _is_cjk(after)):
                 repl = "\ufffd" * n if self.lost == "replacement" else text[s:e]
                 edits.append(
-                    Edit(s, e, repl, "'?' stands for lost character(s) that cannot be recovered", 0.7, kind="loss")
+                    Edit(
+                        s,
+                        e,
+                        repl,
+                        "'?' stands for lost character(s) that cannot be recovered",
+                        0.7,
+                        kind="loss",
+                    )
                 )
         return edits
 
