@@ -10,6 +10,7 @@ typography (punctuation), then the optional script conversion.
 from __future__ import annotations
 
 from ..core import ConfigError, Pass
+from .layout import Spacing, Unwrap
 from .markup import CmsResidue, HtmlEntities
 from .misalignment import MisalignedGbk
 from .mojibake import CjkMojibake, LatinMojibake
@@ -32,6 +33,7 @@ REGISTRY: tuple[type, ...] = (
     LatinMojibake,
     MisalignedGbk, ConverterResidue, Placeholders,  # issue 7: byte slips, then converter pinyin, '?' last
     # -- layout (issue 4) --
+    Unwrap, Spacing,  # issue 4: paragraphs from hard-wrapped lines, then join/letter spacing
     # -- duplicates (issue 5) --
     # -- typography and script (issue 4) --
     TrailingWhitespace,

@@ -1,0 +1,839 @@
+"""Layout: undo hard line wrapping (``unwrap``) and join/letter spacing (``spacing``).
+
+The damage model
+----------------
+PDF and OCR extraction, and some scrapers, emit a document as the *lines* of
+its printed layout: every paragraph is cut into lines of (nearly) the same
+width, paragraphs are separated by a blank line (pdftotext's block gap) or
+by nothing, page and column breaks add blank lines in the middle of a
+sentence, and some tools join the lines back with a space.  The evidence a
+person uses to undo this is local and cheap:
+
+* the document's wrap width: a line that reaches it was probably cut;
+  a paragraph's last line usually stops short of it;
+* how a line ends: a wrapped line ends at an arbitrary character, a
+  paragraph usually ends on sentence-final punctuation;
+* how the next line starts: an indent, a list marker or a bullet starts a
+  paragraph; a comma or a closing bracket never does;
+* a dictionary word cut in two by the break (``图书\\n\\n馆``).
+
+What stays alone: text whose lines do not share a wrap width (one paragraph
+per line, poetry, addresses, tables), fenced or indented code, Markdown
+block structure, ASCII-only lines inside Chinese text, and the blank-line
+structure of non-CJK documents.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar
+
+from ..core import ConfigError, Context, Edit
+
+# ---------------------------------------------------------------------------
+# Character classes shared with punctuation.py and script.py
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+KANA = "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+HANGUL = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+_HAN_RE = re.compile(f"[{HAN}]")
+_KANA_RE = re.compile(f"[{KANA}]")
+_HANGUL_RE = re.compile(f"[{HANGUL}]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+#: Characters that end a sentence (a closing quote/bracket after one of
+#: these still ends it).
+TERMINAL = frozenset("。！？…!?；;.﹖﹗‼⁇～~")
+CLOSERS = frozenset("”’」』）)》〉】〕]\"'")
+#: Lead-ins that end a block before a list or a quotation.
+LEAD_IN = frozenset("：:—")
+#: Characters no paragraph starts with: a line beginning with one of these
+#: was cut off its sentence (a character-count wrap has no line-start rules).
+CONTINUATION_START = frozenset("，。、；：！？）」』”’》〉】〕,;:!?)]}%﹖﹗")
+
+_LIST_MARKER = re.compile(
+    r"(?:[（(]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[a-zA-Z])\s*[)）]"
+    r"|\d{1,3}[.．、)）](?!\d)"
+    r"|[一二三四五六七八九十百]{1,3}[、．.]"
+    r"|第[一二三四五六七八九十百零〇\d]{1,4}[章节條条部篇回]"
+    r"|[a-zA-Z][.)](?=\s)"
+    r")"
+)
+_BULLET = frozenset("●○◆◇■□▲△▼▽★☆※•▪►◎◉·-*+>#|")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def display_width(s: str) -> int:
+    """Columns a line takes in a monospaced layout (East Asian wide = 2).
+
+    >>> display_width("中文ab")
+    6
+    """
+    w = 0
+    for ch in s:
+        if ch < "\u1100":
+            w += 0 if unicodedata.combining(ch) else 1
+        elif unicodedata.east_asian_width(ch) in "WF":
+            w += 2
+        else:
+            w += 0 if unicodedata.combining(ch) else 1
+    return w
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """Letter counts of a text, for deciding what kind of document it is."""
+
+    han: int
+    kana: int
+    hangul: int
+    latin: int
+
+    @classmethod
+    def of(cls, text: str) -> Script:
+        return cls(
+            len(_HAN_RE.findall(text)),
+            len(_KANA_RE.findall(text)),
+            len(_HANGUL_RE.findall(text)),
+            len(_LATIN_RE.findall(text)),
+        )
+
+    @property
+    def cjk(self) -> bool:
+        """Han/kana carry the text (Latin words may be mixed in)."""
+        east = self.han + self.kana
+        return east >= 2 and east * 3 >= self.latin
+
+    @property
+    def chinese(self) -> bool:
+        """CJK without kana or Hangul to speak of: a Chinese text.
+
+        A Japanese text has kana in nearly every sentence (>= 10% of its
+        CJK characters in running prose); a Chinese text quoting one
+        Japanese word stays well under 3%.
+        """
+        return self.cjk and self.kana * 30 <= self.han and self.hangul * 30 <= self.han
+
+
+def document_script(text: str, ctx: Context | None) -> Script:
+    """The document's :class:`Script`, computed once per run on the original."""
+    if ctx is not None:
+        cached = ctx.shared.get("layout.script")
+        if cached is not None and cached[0] == len(text):
+            return cached[1]  # type: ignore[no-any-return]
+    s = Script.of(text)
+    if ctx is not None:
+        ctx.shared["layout.script"] = (len(text), s)
+    return s
+
+
+def ends_sentence(line: str) -> bool:
+    """True if ``line`` ends on sentence-final punctuation (a closer may follow).
+
+    >>> ends_sentence("他说：“好。”"), ends_sentence("掀起一场"), ends_sentence("1.64")
+    (True, False, False)
+    """
+    s = line.rstrip()
+    i = len(s) - 1
+    # emoticon residue after the sentence ("喔！^^") does not continue it
+    while i > 0 and s[i] in "^_=*" and s[i - 1] in "^_=*！!？?。～~":
+        i -= 1
+    while i >= 0 and s[i] in CLOSERS:
+        i -= 1
+    if i < 0:
+        return False
+    ch = s[i]
+    if ch == ".":
+        # "1.64" never ends here; a full stop after a letter or closer does
+        return i == 0 or not s[i - 1].isdigit() or i == len(s) - 1 and not s[i - 1].isdigit()
+    return ch in TERMINAL
+
+
+def _ends_lead_in(line: str) -> bool:
+    s = line.rstrip()
+    return bool(s) and (s[-1] in LEAD_IN or s.endswith("--"))
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-case English words of 4+ letters (SCOWL via Debian ``wamerican``).
+
+    Used only to decide whether ``exam-`` + ``ple`` was one word hyphenated
+    at a line end.  Provenance and licence: ``docs/passes/layout.md``.
+    """
+    path = Path(__file__).resolve().parent.parent / "data" / "en_words.txt.gz"
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            return frozenset(f.read().split())
+    except OSError:  # pragma: no cover - a broken install: fall back to the document
+        return frozenset()
+
+
+# ---------------------------------------------------------------------------
+# Lines and blocks
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int  # offset of the first character of the line
+    end: int  # offset of the line's "\n" (or len(text))
+    text: str  # the line without its "\n"
+    body: str  # stripped of surrounding whitespace
+    body_start: int  # offset of body[0]
+    body_end: int  # offset just after body[-1]
+    protected: bool = False
+
+    @property
+    def blank(self) -> bool:
+        return not self.body
+
+
+def _split_lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl == -1 else nl
+        raw = text[pos:end]
+        lead = len(raw) - len(raw.lstrip(" \t\u3000\u00a0"))
+        body = raw.strip(" \t\u3000\u00a0")
+        out.append(_Line(pos, end, raw, body, pos + lead, pos + lead + len(body)))
+        if nl == -1:
+            break
+        pos = nl + 1
+    return out
+
+
+def _mark_protected(lines: list[_Line], cjk: bool) -> None:
+    """Code fences, indented code (non-CJK text), tables: never joined."""
+    in_fence = False
+    for i, ln in enumerate(lines):
+        if _FENCE.match(ln.text):
+            ln.protected = True
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            ln.protected = True
+            continue
+        if ln.blank:
+            continue
+        b = ln.body
+        if b.startswith("|") or b.count(" | ") >= 1 or "\t" in ln.text.strip():
+            ln.protected = True
+        elif not cjk and (ln.text.startswith("    ") or ln.text.startswith("\t")):
+            ln.protected = True
+        elif cjk and not (_HAN_RE.search(b) or _KANA_RE.search(b)) and re.search(r"[A-Za-z0-9]", b):
+            # ASCII or Latin lines inside CJK text: URLs, code, English
+            ln.protected = True
+        elif not cjk and re.search(r"[{};]\s*$|^\s*(?:def|class|import|return|for|if)\b|=>|\(\)\s*$", b):
+            ln.protected = True
+        elif i > 0 and lines[i - 1].protected and not lines[i - 1].blank and not cjk:
+            continue
+
+
+def _indent_of(ln: _Line) -> int:
+    return ln.body_start - ln.start
+
+
+def _starts_paragraph(b: str, indent: int, typical_indent: int) -> bool:
+    """Marker-like paragraph start: indent beyond the usual, a bullet or a list marker."""
+    if indent > typical_indent and indent >= 1:
+        return True
+    if b[0] in _BULLET and not (b[0] in "-*+" and len(b) > 1 and b[1] not in " \t"):
+        return True
+    return bool(_LIST_MARKER.match(b))
+
+
+# ---------------------------------------------------------------------------
+# Wrap width
+
+
+@dataclass(frozen=True, slots=True)
+class WrapWidth:
+    """The width a document was wrapped at, in ``measure`` units.
+
+    ``exact`` means lines were cut at exactly that count (a character-count
+    wrap that splits words anywhere); otherwise lines vary by ``slack``
+    (word wrap, justified PDF lines with half-width digits).
+    """
+
+    width: int
+    measure: str  # "chars" or "cols"
+    slack: int
+    exact: bool
+    support: int
+
+    def size(self, s: str) -> int:
+        return len(s) if self.measure == "chars" else display_width(s)
+
+
+def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
+    """Find the width most lines were cut at, or ``None`` when there is none.
+
+    A wrap width needs (measured on the wrap_cjk dev family, the seeds and
+    English text wrapped by ``textwrap``): at least 3 lines at it (2 in a
+    document of at most 4 lines), at least a quarter of the document's
+    lines of half that width or more, few lines (<= 15%) much longer, and
+    *flow*: most lines at the width end at a character that does not end a
+    sentence (a text with one paragraph per line ends nearly every line on
+    sentence-final punctuation; a wrapped one ends them anywhere).
+
+    >>> w = estimate_wrap_width(["一二三四五六七八九十，一二三四"] * 4 + ["一二三。"], True)
+    >>> (w.width, w.measure, w.exact)
+    (15, 'chars', True)
+    >>> estimate_wrap_width(["今天天气很好。", "我们去公园散步吧。", "好。"], True) is None
+    True
+    """
+    bodies = [b for b in bodies if b]
+    n = len(bodies)
+    if n < 2:
+        return None
+    best: WrapWidth | None = None
+    best_score = 0.0
+    for measure in ("chars", "cols"):
+        sizes = [len(b) if measure == "chars" else display_width(b) for b in bodies]
+        counts = Counter(sizes)
+        # tight slack: an exact character-count wrap (or 1 column for a wide
+        # character that did not fit); loose: word wrap / justified PDF lines
+        unit = 1 if measure == "chars" else 2
+        tight = 0 if measure == "chars" else 1
+        for slack in (tight, (2 if cjk else 12) * unit):
+            for v in counts:
+                if v < (8 if cjk else 30):
+                    continue
+                sup_lines = [b for b, s in zip(bodies, sizes) if v - slack <= s <= v]
+                sup = len(sup_lines)
+                if sup < (2 if n <= 4 else 3):
+                    continue
+                over = sum(1 for s in sizes if s > v + (slack if slack else unit))
+                if over > 0.15 * n:
+                    continue
+                half = sum(1 for s in sizes if s >= v / 2)
+                if sup < 0.25 * half:
+                    continue
+                flow = sum(1 for b in sup_lines if not ends_sentence(b)) / sup
+                if flow < 0.5:
+                    continue
+                # prefer the tight model when it explains nearly as much,
+                # then more support, then the larger width
+                score = sup * (1.15 if slack == tight else 1.0) + (0.01 if measure == "chars" else 0)
+                if score > best_score:
+                    best_score = score
+                    best = WrapWidth(v, measure, slack, slack == tight, sup)
+    return best
+
+
+# ---------------------------------------------------------------------------
+# The unwrap pass
+
+
+_SEPARATORS = ("auto", "keep", "\n", "\n\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Unwrap:
+    """Join hard-wrapped lines back into paragraphs; normalise paragraph separators.
+
+    For each line break it weighs: does the line reach the document's wrap
+    width, does it end a sentence, does the next line start like a
+    paragraph (indent, list marker, bullet) or like a continuation (a comma,
+    a closing bracket), is a word cut by the break.  Chinese joins with
+    nothing; Latin words join with a space, and an end-of-line hyphen is
+    dropped only when the joined word is a word (in the document or in the
+    packaged English word list).
+
+    ``paragraph_separator``: ``"auto"`` (default) writes Chinese documents
+    one paragraph per line with no blank lines and leaves the blank lines of
+    other documents alone; ``"\\n"`` or ``"\\n\\n"`` force that separator;
+    ``"keep"`` never touches blank lines.
+
+    >>> text = "这五年，凯里不负重托！全市上下在以习近平同志为\\n\\n核心的党中央坚强领导下，认真贯彻落实习近\\n平总书记的重要指示精神，全面贯彻落实中央和\\n省委各项决策部署。\\n\\n精锐尽出——战贫困\\n\\n“十三五”以来，凯里市汇全市之智、举全市之力\\n，精锐尽出，掀起一场\\n"
+    >>> from fixtext.core import Pipeline
+    >>> print(Pipeline([Unwrap()]).run(text)[0], end="")
+    这五年，凯里不负重托！全市上下在以习近平同志为核心的党中央坚强领导下，认真贯彻落实习近平总书记的重要指示精神，全面贯彻落实中央和省委各项决策部署。
+    精锐尽出——战贫困
+    “十三五”以来，凯里市汇全市之智、举全市之力，精锐尽出，掀起一场
+
+    Left alone: one paragraph per line, poetry, code, English blank lines.
+
+    >>> Unwrap().find("床前明月光\\n疑是地上霜\\n举头望明月\\n低头思故乡\\n", None)
+    []
+    >>> Unwrap().find("First paragraph.\\n\\nSecond one.\\n", None)
+    []
+    """
+
+    name: ClassVar[str] = "unwrap"
+    description: ClassVar[str] = "join hard-wrapped lines into paragraphs; one paragraph per line in Chinese"
+    enabled_by_default: ClassVar[bool] = True
+
+    paragraph_separator: str = "auto"
+    join_blank_lines: bool = True
+
+    def __post_init__(self) -> None:
+        if self.paragraph_separator not in _SEPARATORS:
+            raise ConfigError(
+                f"unwrap: paragraph_separator must be one of {', '.join(map(repr, _SEPARATORS))}"
+            )
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        # fast path: a single line, or nothing that could be a break to judge
+        core = text.strip("\n")
+        if "\n" not in core:
+            return []
+        script = document_script(text, ctx)
+        cjk = script.cjk
+        lines = _split_lines(text)
+        _mark_protected(lines, cjk)
+        content = [ln for ln in lines if not ln.blank and not ln.protected]
+        if len(content) < 2 and "\n\n" not in core:
+            return []
+        wrap = estimate_wrap_width([ln.body for ln in content], cjk)
+        sep = self.paragraph_separator
+        if sep == "auto":
+            sep = "\n" if script.chinese else "keep"
+        return _Unwrapper(text, lines, wrap, cjk, script.chinese, sep, self.join_blank_lines, ctx).run()
+
+
+class _Unwrapper:
+    """One document's break decisions (kept out of the frozen pass object)."""
+
+    def __init__(
+        self,
+        text: str,
+        lines: list[_Line],
+        wrap: WrapWidth | None,
+        cjk: bool,
+        chinese: bool,
+        sep: str,
+        join_blank: bool,
+        ctx: Context | None,
+    ) -> None:
+        self.text = text
+        self.lines = lines
+        self.wrap = wrap
+        self.cjk = cjk
+        self.chinese = chinese
+        self.sep = sep
+        self.join_blank = join_blank and cjk
+        self.ctx = ctx
+        nonblank = [ln for ln in lines if not ln.blank and not ln.protected]
+        indents = Counter(_indent_of(ln) for ln in nonblank)
+        self.typical_indent = indents.most_common(1)[0][0] if indents else 0
+        # Does the document separate paragraphs by blank lines?  Count the
+        # breaks after lines that end a sentence.
+        gaps = Counter()
+        for a, b, k in self._pairs():
+            if ends_sentence(a.body):
+                gaps[k > 0] += 1
+        self.blank_separated = gaps[True] >= 2 and gaps[True] >= 2 * gaps[False]
+        self._vocab: set[str] | None = None
+        # long prose lines that end mid-sentence: rare in a document whose
+        # paragraphs are whole lines, so such a line was cut (seed 003)
+        prose = [ln for ln in nonblank if len(ln.body) >= 20 and _has_inner_punct(ln.body)]
+        self.prose_unterminated = sum(1 for ln in prose if not _ends_block(ln.body))
+        self.prose_count = len(prose)
+
+    def _pairs(self):  # type: ignore[no-untyped-def]
+        """(line A, next non-blank line B, number of blank lines between)."""
+        prev: _Line | None = None
+        blanks = 0
+        for ln in self.lines:
+            if ln.blank:
+                if prev is not None:
+                    blanks += 1
+                continue
+            if prev is not None:
+                yield prev, ln, blanks
+            prev = ln
+            blanks = 0
+
+    # -- evidence ------------------------------------------------------
+    def full(self, a: _Line, b: _Line) -> bool:
+        """Does line A reach the wrap width (would B's first word not have fitted)?"""
+        w = self.wrap
+        if w is None:
+            return False
+        size_a = w.size(a.body)
+        if w.exact or self.cjk:
+            return size_a >= w.width - w.slack
+        return size_a + 1 + w.size(_first_token(b.body)) > w.width
+
+    def heading_like(self, b: _Line) -> bool:
+        body = b.body
+        if self.wrap is not None and self.wrap.size(body) >= self.wrap.width - self.wrap.slack:
+            return False
+        return not ends_sentence(body) and body[-1] not in "，、,;；" and not re.search("[。！？]", body)
+
+    def straddles_word(self, a: str, b: str) -> bool:
+        """A dictionary word cut by the break (``图书|馆``, ``日|趋``)."""
+        if not (a and b and _HAN_RE.match(a[-1]) and _HAN_RE.match(b[0])):
+            return False
+        if self.ctx is None:
+            return False
+        try:
+            model = self.ctx.model
+        except Exception:  # pragma: no cover - the model is part of the package
+            return False
+        return _pmi(model, a[-1], b[0]) >= 3.0
+
+    # -- decisions -----------------------------------------------------
+    def join_confidence(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
+        """Confidence that the break between A and B is a soft wrap, and why."""
+        ab, bb = a.body, b.body
+        if a.protected or b.protected:
+            return 0.0, ""
+        if k > 0 and not self.join_blank:
+            return 0.0, ""
+        if bb[0] in CONTINUATION_START and (self.wrap is None or self.full(a, b)):
+            # a character-count wrap has no line-start rules: "吃吧\n，结果"
+            if not (ends_sentence(ab) or ab[-1] in CLOSERS) or bb[0] not in "，、；：,;:":
+                return 0.9, "next line starts with punctuation that never opens a paragraph"
+        if not self.cjk:
+            return self._join_latin_doc(a, b, k)
+        starts = _starts_paragraph(bb, _indent_of(b), self.typical_indent)
+        full = self.full(a, b)
+        terminal = ends_sentence(ab)
+        if full:
+            if starts:
+                if k == 0 and not terminal and not (bb[0] in _BULLET):
+                    return 0.6, "line reaches the wrap width mid-sentence"
+                return 0.3, "next line starts like a paragraph"
+            if not terminal and not (k > 0 and _ends_lead_in(ab)):
+                return (0.85 if k == 0 else 0.8), "line reaches the wrap width mid-sentence"
+            if k > 0:
+                return 0.25, "sentence end at the wrap width before a blank line"
+            if self.heading_like(b):
+                return 0.45, "sentence end before a heading-like line"
+            # a sentence ending exactly at the width: a wrap inside the
+            # paragraph, or a paragraph that happens to fill its last line.
+            # Only a document that marks its paragraphs with blank lines
+            # tells the two apart.
+            if self.blank_separated:
+                return 0.8, "line reaches the wrap width; paragraphs here are separated by blank lines"
+            return 0.55, "sentence end at the wrap width"
+        # a line that stops short of the width: a paragraph end, unless ...
+        if starts or ends_sentence(ab) or _ends_lead_in(ab):
+            return 0.0, ""
+        if self.straddles_word(ab, bb) and _is_prose(ab) and not self.heading_like(b):
+            return 0.75, "a word is cut by the line break"
+        if self.local_block_wrap(a, b):
+            return 0.7, "line as wide as the wrapped lines before it"
+        if (
+            k > 0
+            and self.blank_separated
+            and self.wrap is None
+            and _is_prose(ab)
+            and len(ab) >= 20
+            and _is_prose(bb)
+            and _HAN_RE.match(ab[-1])
+            and _HAN_RE.match(bb[0])
+            and self.prose_count >= 4
+            and self.prose_unterminated * 4 <= self.prose_count
+        ):
+            # blank-line separated prose whose long lines otherwise end on
+            # sentence punctuation: a long line ending inside a clause,
+            # followed by more prose, was split by a page or column break
+            return 0.65, "prose line ends mid-sentence before a blank line"
+        return 0.0, ""
+
+    def local_block_wrap(self, a: _Line, b: _Line) -> bool:
+        """A and the line before it in the same block have the same width.
+
+        Lines that went through mojibake repair keep their breaks but not
+        their width; a run of equal-width lines that end mid-sentence is
+        still a wrapped paragraph.
+        """
+        idx = self.lines.index(a)
+        if idx == 0:
+            return False
+        p = self.lines[idx - 1]
+        if p.blank or p.protected or ends_sentence(p.body) or ends_sentence(a.body):
+            return False
+        la, lp = len(a.body), len(p.body)
+        return la >= 8 and abs(la - lp) <= 1 and _is_prose(p.body + a.body)
+
+    def _join_latin_doc(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
+        if k > 0 or self.wrap is None:
+            return 0.0, ""
+        ab, bb = a.body, b.body
+        if a.text.endswith("  "):  # Markdown hard line break
+            return 0.0, ""
+        if _starts_paragraph(bb, _indent_of(b), self.typical_indent) or bb[0] in "#>|":
+            return 0.0, ""
+        if not self.full(a, b):
+            return 0.0, ""
+        if not (ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’"):
+            if not ends_sentence(ab):
+                return 0.0, ""
+        return (0.6 if ends_sentence(ab) else 0.85), "line reaches the wrap width"
+
+    # -- joiners -------------------------------------------------------
+    def vocab(self) -> set[str]:
+        if self._vocab is None:
+            self._vocab = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", self.text)}
+        return self._vocab
+
+    def joiner(self, a: _Line, b: _Line) -> tuple[int, str, str]:
+        """(characters of A to drop at its end, text to insert, note)."""
+        ab, bb = a.body, b.body
+        x, y = ab[-1], bb[0]
+        if x == "-" and len(ab) >= 2 and ab[-2].isalpha() and y.isalpha():
+            left = re.search(r"[A-Za-z]+-$", ab)
+            right = re.match(r"[A-Za-z]+", bb)
+            if left and right:
+                w1, w2 = left.group()[:-1], right.group()
+                joined = (w1 + w2).lower()
+                hyph = f"{w1}-{w2}".lower()
+                if y.islower() and hyph not in self.text.lower().replace(ab.lower() + "\n", "") and (
+                    joined in self.vocab() - {w2.lower(), w1.lower()} and re.search(
+                        rf"(?i)\b{re.escape(w1 + w2)}\b", self.text
+                    )
+                    or joined in english_words()
+                ):
+                    return 1, "", "end-of-line hyphen removed"
+            return 0, "", "hyphenated word kept"
+        if not (_is_latin_char(x) and _is_latin_char(y)):
+            if self.cjk:
+                return 0, "", ""
+            return 0, " ", ""
+        if x in "—–" or ab.endswith("--"):
+            return 0, "", ""
+        if self.cjk and self.wrap is not None and self.wrap.exact:
+            # a character-count wrap cuts Latin words anywhere: "o|reilly"
+            return 0, "", "word cut by a character-count wrap"
+        return 0, " ", ""
+
+    def run(self) -> list[Edit]:
+        edits: list[Edit] = []
+        for a, b, k in self._pairs():
+            conf, why = self.join_confidence(a, b, k)
+            if conf > 0:
+                drop, ins, note = self.joiner(a, b)
+                start = a.body_end - drop
+                reason = why + ("; " + note if note else "")
+                if conf >= 0.6 or (conf >= 0.5 and k == 0):
+                    edits.append(Edit(start, b.body_start, ins, "soft line break: " + reason, round(conf, 2)))
+                    continue
+            # a paragraph break: normalise the separator
+            if self.sep == "keep" or a.protected or b.protected:
+                continue
+            if self.sep == "\n" and k > 0:
+                edits.append(Edit(a.end, b.start, "\n", "blank lines between paragraphs removed", 0.9))
+            elif self.sep == "\n\n" and self.text[a.end : b.start] != "\n\n":
+                edits.append(Edit(a.end, b.start, "\n\n", "one blank line between paragraphs", 0.9))
+        if self.sep == "\n":
+            edits.extend(self._edge_blanks())
+        return edits
+
+    def _edge_blanks(self) -> list[Edit]:
+        """Blank lines before the first and after the last paragraph."""
+        out = []
+        text = self.text
+        m = re.match(r"(?:[ \t\u3000]*\n)+", text)
+        if m and m.end() < len(text):
+            out.append(Edit(0, m.end(), "", "blank lines before the first paragraph removed", 0.9))
+        m2 = re.search(r"\n(?:[ \t\u3000]*\n)+[ \t\u3000]*\Z", text)
+        if m2 and m2.start() > 0:
+            out.append(Edit(m2.start(), len(text), "\n", "blank lines after the last paragraph removed", 0.9))
+        return out
+
+
+def _pmi(model: object, a: str, b: str) -> float:
+    big = getattr(model, "_big", None)
+    ctx = getattr(model, "_ctx", None)
+    if big is None or ctx is None or a not in ctx:
+        return 0.0
+    v = big.get(ord(a) << 21 | ord(b))
+    if v is None:
+        return 0.0
+    return float(v - model.logp(b))  # type: ignore[attr-defined]
+
+
+def _has_inner_punct(s: str) -> bool:
+    return bool(re.search("[，。；、！？,;]", s[:-1]))
+
+
+def _is_prose(s: str) -> bool:
+    return _has_inner_punct(s) or len(s) >= 24
+
+
+def _ends_block(s: str) -> bool:
+    return ends_sentence(s) or _ends_lead_in(s) or s[-1] in CLOSERS
+
+
+def _is_latin_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum() or "\u00c0" <= ch <= "\u024f"
+
+
+def _is_latin_word(s: str) -> bool:
+    return bool(s) and all(_is_latin_char(c) for c in s)
+
+
+def _first_token(s: str) -> str:
+    m = re.match(r"[A-Za-z0-9\u00c0-\u024f'’-]+|.", s)
+    return m.group() if m else s[:1]
+
+
+# ---------------------------------------------------------------------------
+# The spacing pass
+
+_SP = "[ \u3000\u00a0]"
+_CJK_PUNCT = "，。、；：！？（）“”‘’《》〈〉「」『』【】〔〕…—·"
+_GAP = re.compile(f"(?<=[{HAN}{_CJK_PUNCT}]){_SP}+(?=[{HAN}{_CJK_PUNCT}])")
+_HAN_LATIN_GAP = re.compile(
+    f"(?<=[{HAN}])[ \u00a0]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \u00a0]+(?=[{HAN}])"
+)
+_HAN_LATIN_TOUCH = re.compile(f"(?<=[{HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])(?=[{HAN}])")
+_LEAD_WS = re.compile(r"^[ \u3000\u00a0\t]+", re.M)
+_SPACE_NEAR_HAN = re.compile(f"[{HAN}{_CJK_PUNCT}]{_SP}|{_SP}[{HAN}{_CJK_PUNCT}]")
+_LATIN_STYLES = ("remove", "keep", "add")
+
+
+@dataclass(frozen=True, slots=True)
+class Spacing:
+    """Remove spaces that joins and letter-spacing left inside Chinese text.
+
+    Inside Chinese lines (Han, no kana): letter-spaced runs (``苗 岭 明 珠``)
+    close up; a space that cuts a dictionary word (``新局 面``) or that
+    recurs at the old line width (text whose lines were joined with a
+    space) goes; a space next to full-width punctuation goes; full-width
+    spaces inside a paragraph and paragraph indents go.  Spaces between Han
+    and ASCII letters/digits (``5461 名``) follow ``latin_spacing``:
+    ``"remove"`` (default, the dev-case golds' style), ``"keep"`` or
+    ``"add"`` (a space between CJK and Latin, the "pangu" style).
+
+    >>> from fixtext.core import Pipeline
+    >>> print(Pipeline([Spacing()]).run("苗 岭 明 珠，5461 名党员，发展新局 面。")[0])
+    苗岭明珠，5461名党员，发展新局面。
+
+    Left alone: deliberate gaps in headings (``干在实处 走在前列``), credits
+    (``苏志平 摄``), Japanese and Korean text, ASCII-only lines, code.
+
+    >>> Spacing().find("干在实处 走在前列\\nprint( 1 , 2 )\\n", None)
+    []
+    """
+
+    name: ClassVar[str] = "spacing"
+    description: ClassVar[str] = "remove join and letter spacing inside Chinese text; CJK-Latin spacing style"
+    enabled_by_default: ClassVar[bool] = True
+
+    latin_spacing: str = "remove"
+
+    def __post_init__(self) -> None:
+        if self.latin_spacing not in _LATIN_STYLES:
+            raise ConfigError(f"spacing: latin_spacing must be one of {', '.join(_LATIN_STYLES)}")
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        if text.isascii():
+            return []
+        has_space = _SPACE_NEAR_HAN.search(text) or _HAN_LATIN_GAP.search(text)
+        if not has_space and self.latin_spacing != "add":
+            return []
+        script = document_script(text, ctx)
+        if not script.chinese:
+            return []
+        model = _model(ctx)
+        edits: list[Edit] = []
+        in_fence = False
+        pos = 0
+        for raw in text.split("\n"):
+            start = pos
+            pos += len(raw) + 1
+            if _FENCE.match(raw):
+                in_fence = not in_fence
+                continue
+            if in_fence or raw.isascii() or not _HAN_RE.search(raw) or _KANA_RE.search(raw):
+                continue
+            if raw.startswith("    ") and not _HAN_RE.match(raw.strip()[:1] or "a"):
+                continue
+            edits.extend(self._line(raw, start, model))
+        return edits
+
+    def _line(self, line: str, off: int, model: object | None) -> list[Edit]:
+        out: list[Edit] = []
+        body = line.strip(" \t\u3000\u00a0")
+        prose = bool(re.search("[，。；！？]", body)) and len(body) >= 12
+        # paragraph indent of a Chinese prose line
+        m = _LEAD_WS.match(line)
+        if m and prose and _HAN_RE.match(line[m.end() : m.end() + 1] or "a") or m and "\u3000" in m.group() and prose:
+            out.append(Edit(off, off + m.end(), "", "paragraph indent removed", 0.85))
+        lead = m.end() if m else 0
+        taken: set[int] = set()
+        # letter-spaced runs: most neighbouring Han characters separated
+        for run in re.finditer(f"[{HAN}](?:{_SP}?[{HAN}])+", line):
+            seg = run.group()
+            gaps = len(re.findall(_SP, seg))
+            hans = len(_HAN_RE.findall(seg))
+            if gaps >= 3 and gaps * 10 >= (hans - 1) * 7:
+                for g in re.finditer(f"{_SP}+", seg):
+                    s = off + run.start() + g.start()
+                    taken.add(run.start() + g.start())
+                    out.append(Edit(s, s + len(g.group()), "", "letter spacing removed", 0.85))
+        gaps_all = [g for g in _GAP.finditer(line) if g.start() >= lead and g.start() not in taken]
+        regular = _regular_spacing([g.start() for g in re.finditer(f"{_SP}+", body)]) and prose
+        for g in gaps_all:
+            a, b = line[g.start() - 1], line[g.end()]
+            s, e = off + g.start(), off + g.end()
+            if a in _CJK_PUNCT or b in _CJK_PUNCT:
+                if b in "（“‘《「『【" and not prose:
+                    continue
+                out.append(Edit(s, e, "", "space next to full-width punctuation", 0.8))
+            elif regular:
+                out.append(Edit(s, e, "", "space at a former line end (recurs at the line width)", 0.8))
+            elif model is not None and _pmi(model, a, b) >= 3.0:
+                out.append(Edit(s, e, "", "space inside a word", 0.75 if prose else 0.65))
+            elif prose and "\u3000" in g.group():
+                out.append(Edit(s, e, "", "full-width space inside a paragraph", 0.7))
+            elif prose and not _credit_like(line, g.start()):
+                out.append(Edit(s, e, "", "space between Han characters in running text", 0.6))
+        out.extend(self._latin(line, off, lead))
+        return out
+
+    def _latin(self, line: str, off: int, lead: int) -> list[Edit]:
+        out = []
+        if self.latin_spacing == "remove":
+            for g in _HAN_LATIN_GAP.finditer(line):
+                if g.start() < lead:
+                    continue
+                out.append(Edit(off + g.start(), off + g.end(), "", "space between Han and Latin/digits", 0.75))
+        elif self.latin_spacing == "add":
+            for g in _HAN_LATIN_TOUCH.finditer(line):
+                out.append(Edit(off + g.start(), off + g.start(), " ", "space between Han and Latin/digits", 0.75))
+        return out
+
+
+def _credit_like(line: str, pos: int) -> bool:
+    """The gap sits in a short tail after the last sentence: a photo credit or byline."""
+    tail_start = max(line.rfind(c, 0, pos) for c in "。！？；") + 1
+    tail = line[tail_start:].strip()
+    return len(tail) <= 10 and not re.search("[，。；！？]", tail)
+
+
+def _regular_spacing(positions: list[int]) -> bool:
+    """Spaces that recur at a near-constant distance: the old line ends."""
+    if len(positions) < 3:
+        return False
+    diffs = [b - a for a, b in zip(positions, positions[1:])]
+    med = statistics.median(diffs)
+    if med < 10:
+        return False
+    near = sum(1 for d in diffs if abs(d - med) <= max(3, med * 0.15))
+    return near * 10 >= len(diffs) * 6
+
+
+def _model(ctx: Context | None) -> object | None:
+    if ctx is None:
+        return None
+    try:
+        return ctx.model
+    except Exception:  # pragma: no cover
+        return None
