@@ -470,7 +470,7 @@ class MisalignedGbk:
             if ch != "?" or i in straddle_at:
                 continue
             prev = line[i - 1] if i else ""
-            url_like = (prev.isalnum() and prev.isascii()) or prev in "/=&%.:"
+            url_like = (prev.isalnum() and prev.isascii()) or prev in "/=&:"
             if not prev or url_like or line[:i].strip("?") == "":
                 continue  # indents, URLs, English: not a GBK stream
             if "???" in line[max(0, i - 2) : i + 3]:
