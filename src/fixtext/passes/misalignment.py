@@ -304,6 +304,9 @@ def _usable(ch: str, model: Any) -> bool:
 SCRIPT_MISMATCH_COST = 3.0
 
 
+#: A recovered Han character doubling the one before it when the model
+#: has no word for the doubling (天天 is one, 他他 is not).
+DOUBLED_COST = 3.0
 #: A recovered character that makes a pair the document has elsewhere
 #: (``平方米`` twice in one report) gains this much: a cache model over the
 #: document, which knows its names and terms better than any general table.
@@ -343,6 +346,8 @@ def fill(
             p = cost + _slot_prior(ch, lctx, rctx)
             if script and model.variant(ch) == -script:
                 p -= SCRIPT_MISMATCH_COST
+            if ch == lctx and _is_han(ch) and model.total(ch + ch) <= 2 * model.logp(ch):
+                p -= DOUBLED_COST  # 他他: a doubling the model does not know as a word
             if doc_pairs and (lctx + ch in doc_pairs or ch + rctx in doc_pairs):
                 p += DOC_PAIR_BONUS
             sc = model.total(lctx + ch + rctx) + p
@@ -577,6 +582,9 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_ODD_SYMBOLS = frozenset("#$&*+<=>@[\\]^_`{|}~")
+
+
 def _anomalous(old: str, model: Any) -> bool:
     """Does the span show what an out-of-step read leaves behind?
 
@@ -590,7 +598,9 @@ def _anomalous(old: str, model: Any) -> bool:
         if ch == "?" or "\ue000" <= ch <= "\uf8ff":
             return True
         if ch.isascii():
-            if ch.isalnum():
+            # letters, digits and symbols prose does not use between Chinese
+            # characters (folded punctuation ',.;:!?' is ordinary there)
+            if ch.isalnum() or ch in _ODD_SYMBOLS:
                 before = old[i - 1] if i else ""
                 after = old[i + 1] if i + 1 < len(old) else ""
                 if not before.isascii() or not after.isascii():
