@@ -145,6 +145,11 @@ def _plausible_input(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     not a decorative run of one or two repeated characters (━━━━, ※※※)."""
     if len(set(s)) < 3:
         return False
+    # Decorations repeat one character (━━━━, ★★★★ あ); mojibake of prose
+    # does not: even 锛侊紒锛侊紒 (！！！！ as UTF-8 read as GBK) is a third
+    # each, and Latin soup's commonest letter is ~10%.
+    if len(s) >= 5 and max(s.count(c) for c in set(s)) > 0.4 * len(s):
+        return False
     return _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE
 
 
@@ -327,31 +332,43 @@ def _repair_from_source(line, source, base, model, opts, min_conf, hint):  # typ
 
 
 def _repair_line(line: str, base: int, model, opts: CjkMojibake, hint: frozenset[str] = frozenset()) -> list[Edit]:  # type: ignore[no-untyped-def]
-    from ..textmodel.reverse import chain_cost, chains, contributions, is_surrogate, reverse_layer
+    from ..textmodel.reverse import (
+        chain_cost,
+        chains,
+        contributions,
+        encodable_runs,
+        is_surrogate,
+        reverse_layer,
+    )
 
     co = contributions(line, model)
     best: tuple[float, list[Edit]] | None = None
-    # Depth 1: the best span(s) of the line under each chain.
+    # Depth 1: the best span(s) of the line under each chain, within each run
+    # of characters the chain's reader could have produced (a GBK-as-latin-1
+    # paragraph inside clean Chinese is one such run).
     layers = []
     for writer, reader in chains():
-        layer = reverse_layer(line, writer, reader, model, at_end=True, strict=False, hint=hint)
-        if layer is None or layer.text == line:
-            continue
-        bad = sum(1 for c in layer.text if "\udc80" <= c <= "\udcff")
-        if bad * 2 > len(layer.text):
-            continue  # mostly invalid under this writer: nothing to gain
         cost = chain_cost(writer, reader)
-        cd = contributions(layer.text, model)
-        spans = _best_spans(line, layer, co, cd, opts, cost, model)
-        if not spans:
-            if not any(is_surrogate(c) for c in layer.text):
+        found: list[tuple[float, list[Edit]]] = []
+        for a, b in encodable_runs(line, reader):
+            sub = line[a:b]
+            if b - a < 2 or sub.isascii():
+                continue
+            layer = reverse_layer(sub, writer, reader, model, at_end=b == len(line), strict=False, hint=hint)
+            if layer is None or layer.text == sub:
+                continue
+            bad = sum(1 for c in layer.text if "\udc80" <= c <= "\udcff")
+            if bad * 2 > len(layer.text):
+                continue  # mostly invalid under this writer: nothing to gain
+            cd = contributions(layer.text, model)
+            for g, es in _best_spans(sub, layer, co[a:b], cd, opts, cost, model):
+                found.append((g, [replace(e, start=e.start + a + base, end=e.end + a + base) for e in es]))
+            if a == 0 and b == len(line) and not any(is_surrogate(c) for c in layer.text):
                 layers.append((model.score(layer.text) - cost / max(1, len(line)), layer))
-            continue
-        gain = sum(g for g, _ in spans) - cost
-        if best is None or gain > best[0]:
-            best = (gain, [replace(e, start=e.start + base, end=e.end + base) for _, es in spans for e in es])
-        if not any(is_surrogate(c) for c in layer.text):
-            layers.append((model.score(layer.text) - cost / max(1, len(line)), layer))
+        if found:
+            gain = sum(g for g, _ in found) - cost
+            if best is None or gain > best[0]:
+                best = (gain, [e for _, es in found for e in es])
     # Depth 2..max_depth: whole-line reversals layered on the most plausible
     # intermediate readings (the same chain twice is the usual case).
     # Only dense garbage can be a multi-layer chain (each layer multiplies

@@ -131,6 +131,22 @@ def encode_reader(text: str, reader: str) -> Encoded | None:
     return Encoded(buf, starts, wild)
 
 
+def encodable_runs(text: str, reader: str) -> list[tuple[int, int]]:
+    """Maximal runs of ``text`` that the reader could have produced."""
+    runs = []
+    start = -1
+    for i, ch in enumerate(text):
+        ok = ch == "\ufffd" or _enc_char(ch, reader) is not None
+        if ok and start < 0:
+            start = i
+        elif not ok and start >= 0:
+            runs.append((start, i))
+            start = -1
+    if start >= 0:
+        runs.append((start, len(text)))
+    return runs
+
+
 def lost_byte_values(reader: str) -> tuple[int, ...]:
     """Byte values a ``reader`` decoding with errors='replace' turns into U+FFFD."""
     if reader == LATIN1X:
@@ -179,9 +195,19 @@ def _missing_tail(buf: bytes, writer: str) -> int:
         return 0
 
 
+_DECODERS: dict[str, type] = {}
+
+
+def _decoder(codec: str, errors: str = "strict"):  # type: ignore[no-untyped-def]
+    cls = _DECODERS.get(codec)
+    if cls is None:
+        cls = _DECODERS[codec] = codecs.getincrementaldecoder(codec)
+    return cls(errors)
+
+
 def _decode_window(data: bytes, codec: str, final: bool) -> tuple[str, int] | None:
     """Strictly decode; returns (text, pending bytes) or None on an error."""
-    dec = codecs.getincrementaldecoder(codec)("strict")
+    dec = _decoder(codec)
     try:
         text = dec.decode(data, final)
     except UnicodeDecodeError:
@@ -193,7 +219,7 @@ def _decode_window(data: bytes, codec: str, final: bool) -> tuple[str, int] | No
 def _boundary(buf: bytearray, start: int, pos: int, codec: str) -> tuple[int, str]:
     """Last character boundary <= pos, decoding from the known boundary start;
     also the last character before it (left context for the model)."""
-    dec = codecs.getincrementaldecoder(codec)("surrogateescape")
+    dec = _decoder(codec, "surrogateescape")
     text = dec.decode(bytes(buf[start:pos]), False)
     pending = len(dec.getstate()[0])
     return pos - pending, (text[-1] if text else "")
@@ -253,8 +279,10 @@ def profile_of(text: str, model: TextModel, extra: frozenset[str] = frozenset())
     return Profile(kana, hangul, simp, trad, frozenset(chars))
 
 
-#: At most this many candidate fillings are scored per cluster of lost bytes.
-_MAX_COMBOS = 20_000
+#: At most this many candidate fillings are scored per cluster of lost bytes
+#: (two lost bytes in one character, narrowed by the UTF-8 structure, are
+#: 64 x 64).
+_MAX_COMBOS = 4096
 _WINDOW = 9
 
 
@@ -300,10 +328,11 @@ def fill_lost(
         end = min(p1 + _WINDOW, nxt)
         final = end == len(buf)
         choices = [lost_vals if p < tail_start else any_vals for p in cl]
+        if writer == "utf-8":
+            choices = [
+                tuple(v for v in _utf8_choices(buf, p, cl) if v in set(c)) or c for p, c in zip(cl, choices)
+            ]
         n_combos = math.prod(len(c) for c in choices)
-        if n_combos > _MAX_COMBOS:
-            choices = [_utf8_choices(buf, p, cl) if writer == "utf-8" else c for p, c in zip(cl, choices)]
-            n_combos = math.prod(len(c) for c in choices)
         if n_combos > _MAX_COMBOS:
             unfilled.extend(p for p in cl if p < tail_start)
             known = b
@@ -505,8 +534,15 @@ def reverse_layer(
         probe = bytearray(buf)
         for w in wild:
             probe[w] = 0xFF
-        prof = profile_of(bytes(probe).decode(writer, "replace"), model, hint)
-        buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
+        probe_text = bytes(probe).decode(writer, "replace")
+        # Filling is costly (up to 4096 decodings per lost character): do it
+        # only for a reading that already beats the input where it is intact.
+        intact = probe_text.replace("\ufffd", "")
+        if intact and model.score(intact) > model.score(text.replace("\ufffd", "")) + 0.5:
+            prof = profile_of(probe_text, model, hint)
+            buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
+        else:
+            unfilled = list(wild)
     guesses = restored + guesses
     unfilled_set = set(unfilled)
     # Decode piecewise: unfilled lost bytes stay U+FFFD.

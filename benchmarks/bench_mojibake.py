@@ -1,0 +1,157 @@
+"""Restore rate of cjk_mojibake on generated East-Asian mojibake, per chain.
+
+    python benchmarks/bench_mojibake.py [--cases 2400] [--seed 7] [--show 5]
+
+Texts (none of them dev cases, none used to build the text model):
+CPython's ``test/cjkencodings/*-utf8.txt`` (real Chinese, Japanese and
+Korean prose; PSF licence) and the test suite's own sentences
+(``tests/corpus.py``).  Sentences are recombined clause by clause so the
+cases are not the same few sentences over and over; Traditional text for the
+Big5 chains comes from OpenCC.
+
+Each case: one text, one chain from ``fixtext.textmodel.garble.CHAINS``,
+one shape: ``plain`` (one paragraph), ``double`` (the chain applied twice),
+``truncated`` (1-2 bytes cut off the end before reading), ``partial`` (one
+garbled sentence inside a clean paragraph).  A case is restored when
+``repair(garbled, passes=["cjk_mojibake"])`` gives the original exactly.
+Also run: every original text through the same pass, which must not change
+it (false repairs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import sysconfig
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import fixtext  # noqa: E402
+from fixtext.textmodel.garble import CHAINS, garble  # noqa: E402
+
+LANG_CHAINS = {
+    "zh-Hans": ["utf8_as_gbk", "utf8_as_cp1252", "gbk_as_latin1", "gbk_as_big5"],
+    "zh-Hant": ["utf8_as_gbk", "utf8_as_cp1252", "big5_as_gbk"],
+    "ja": ["sjis_as_latin1", "sjis_as_gbk", "utf8_as_gbk", "utf8_as_cp1252"],
+    "ko": ["euckr_as_latin1", "euckr_as_gbk", "utf8_as_gbk", "utf8_as_cp1252"],
+}
+DOUBLE = {"utf8_as_gbk", "utf8_as_cp1252"}
+
+_CLAUSE = re.compile(r"[^，。！？；.!?\n]+[，。！？；.!?]")
+
+
+def sources() -> dict[str, list[str]]:
+    root = Path(sysconfig.get_paths()["stdlib"]) / "test" / "cjkencodings"
+
+    def read(name: str) -> str:
+        p = root / f"{name}-utf8.txt"
+        return p.read_text("utf-8") if p.exists() else ""
+
+    from tests.corpus import ZH_SENTENCES
+
+    zh = "\n".join([read("gb2312"), read("gbk"), read("gb18030"), *ZH_SENTENCES])
+    hant = "\n".join([read("big5"), read("big5hkscs")])
+    try:
+        import opencc
+
+        conv = opencc.OpenCC("s2t")
+        hant += "\n" + conv.convert("\n".join(ZH_SENTENCES))
+    except Exception:  # noqa: BLE001 - the benchmark still runs without OpenCC
+        pass
+    ja = "\n".join([read("euc_jp"), read("shift_jis")])
+    ko = "\n".join([read("euc_kr"), read("cp949")])
+    out = {}
+    for lang, text in (("zh-Hans", zh), ("zh-Hant", hant), ("ja", ja), ("ko", ko)):
+        clauses = [c.strip() for c in _CLAUSE.findall(text)]
+        out[lang] = [c for c in clauses if 2 <= len(c) <= 60 and not c.isascii()]
+    return out
+
+
+def make_text(rng: random.Random, clauses: list[str], lang: str) -> str:
+    k = rng.randint(2, 5)
+    parts = [rng.choice(clauses) for _ in range(k)]
+    text = "".join(parts)
+    if lang.startswith("zh") and not text.endswith(("。", "！", "？")):
+        text = text[:-1] + "。" if text[-1] in "，；" else text + "。"
+    return text
+
+
+def cases(n: int, seed: int) -> list[tuple[str, str, str, str]]:
+    rng = random.Random(seed)
+    src = sources()
+    out: list[tuple[str, str, str, str]] = []
+    tries = 0
+    while len(out) < n and tries < n * 20:
+        tries += 1
+        lang = rng.choice([lang for lang in LANG_CHAINS if src.get(lang)])
+        chain = rng.choice(LANG_CHAINS[lang])
+        writer, reader = CHAINS[chain]
+        shape = rng.choices(["plain", "double", "truncated", "partial"], [5, 1, 1, 2])[0]
+        if shape == "double" and chain not in DOUBLE:
+            shape = "plain"
+        text = make_text(rng, src[lang], lang)
+        try:
+            if shape == "plain":
+                bad = garble(text, writer, reader)
+            elif shape == "double":
+                bad = garble(text, writer, reader, layers=2)
+            elif shape == "truncated":
+                cut = rng.randint(1, 2)
+                bad = garble(text, writer, reader, cut=cut)
+                # A character cut in part is expected back (the model picks
+                # the completion); one cut off whole is gone.
+                kept = text.encode(writer)[:-cut]
+                whole = kept.decode(writer, "ignore")
+                if len(kept) == len(whole.encode(writer)):
+                    text = whole
+            else:
+                clean = make_text(rng, src[lang], lang)
+                bad = clean + garble(text, writer, reader) + clean
+                text = clean + text + clean
+        except UnicodeEncodeError:
+            continue
+        if bad == text:
+            continue
+        out.append((f"{chain}/{shape}", lang, text, bad))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=2400)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--show", type=int, default=0)
+    args = ap.parse_args(argv)
+    data = cases(args.cases, args.seed)
+    stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    shown: dict[str, int] = defaultdict(int)
+    t0 = time.perf_counter()
+    for key, _lang, text, bad in data:
+        out = fixtext.repair(bad, passes=["cjk_mojibake"]).text
+        ok = out == text
+        for k in (key.split("/")[0], "shape " + key.split("/")[1], "ALL"):
+            stats[k][0] += ok
+            stats[k][1] += 1
+        if not ok and shown[key] < args.show:
+            shown[key] += 1
+            print(f"FAIL {key}\n  want {text!r}\n  got  {out!r}\n  in   {bad!r}")
+    dt = time.perf_counter() - t0
+    changed = 0
+    clean_texts = {text for _k, _l, text, _b in data}
+    for text in clean_texts:
+        changed += fixtext.repair(text, passes=["cjk_mojibake"]).text != text
+    print(f"{len(data)} generated cases, {dt:.1f} s")
+    for k in sorted(stats, key=lambda k: (k == "ALL", k.startswith("shape"), k)):
+        a, b = stats[k]
+        print(f"{k:<22} {100.0 * a / b:6.1f}%  ({a}/{b})")
+    print(f"clean originals changed: {changed}/{len(clean_texts)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
