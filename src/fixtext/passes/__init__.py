@@ -14,7 +14,9 @@ from .layout import Spacing, Unwrap
 from .markup import CmsResidue, HtmlEntities
 from .misalignment import MisalignedGbk
 from .mojibake import CjkMojibake, LatinMojibake
+from .punctuation import Punctuation
 from .residue import ConverterResidue, Placeholders
+from .script import Script
 from .unicode import InvisibleChars, LineEndings, Nfc, TrailingWhitespace
 
 # Each entry: the pass class.  Its ``name`` is the registry key, option key,
@@ -36,6 +38,7 @@ REGISTRY: tuple[type, ...] = (
     Unwrap, Spacing,  # issue 4: paragraphs from hard-wrapped lines, then join/letter spacing
     # -- duplicates (issue 5) --
     # -- typography and script (issue 4) --
+    Punctuation, Script,  # issue 4: canonical CJK punctuation, then optional OpenCC conversion
     TrailingWhitespace,
 )
 

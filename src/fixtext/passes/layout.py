@@ -89,8 +89,8 @@ def display_width(s: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Script:
-    """Letter counts of a text, for deciding what kind of document it is."""
+class ScriptProfile:
+    """Letter counts of a text (Han, kana, Hangul, Latin), for deciding what kind of document it is."""
 
     han: int
     kana: int
@@ -98,7 +98,7 @@ class Script:
     latin: int
 
     @classmethod
-    def of(cls, text: str) -> Script:
+    def of(cls, text: str) -> ScriptProfile:
         return cls(
             len(_HAN_RE.findall(text)),
             len(_KANA_RE.findall(text)),
@@ -123,13 +123,13 @@ class Script:
         return self.cjk and self.kana * 30 <= self.han and self.hangul * 30 <= self.han
 
 
-def document_script(text: str, ctx: Context | None) -> Script:
+def document_script(text: str, ctx: Context | None) -> ScriptProfile:
     """The document's :class:`Script`, computed once per run on the original."""
     if ctx is not None:
         cached = ctx.shared.get("layout.script")
         if cached is not None and cached[0] == len(text):
             return cached[1]  # type: ignore[no-any-return]
-    s = Script.of(text)
+    s = ScriptProfile.of(text)
     if ctx is not None:
         ctx.shared["layout.script"] = (len(text), s)
     return s
@@ -308,7 +308,7 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
         tight = 0 if measure == "chars" else 1
         for slack in (tight, (4 if cjk else 12) * unit):
             for v in counts:
-                if v < (8 if cjk else 30):
+                if v < (8 if cjk else 30) * unit:
                     continue
                 sup_lines = [b for b, s in zip(bodies, sizes) if v - slack <= s <= v]
                 sup = len(sup_lines)
@@ -323,6 +323,8 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
                 flow = sum(1 for b in sup_lines if not ends_sentence(b)) / sup
                 if flow < 0.5:
                     continue
+                if cjk and sum(1 for b in sup_lines if _has_inner_punct(b)) < 0.3 * sup:
+                    continue  # unpunctuated verse or a list, not wrapped prose
                 # prefer the tight model when it explains nearly as much,
                 # then more support, then the larger width
                 score = sup * (1.15 if slack == tight else 1.0) + (0.01 if measure == "chars" else 0)
@@ -558,14 +560,19 @@ class _Unwrapper:
         their width; a run of equal-width lines that end mid-sentence is
         still a wrapped paragraph.
         """
+        if ends_sentence(a.body) or len(a.body) < 8:
+            return False
         idx = self.lines.index(a)
-        if idx == 0:
-            return False
-        p = self.lines[idx - 1]
-        if p.blank or p.protected or ends_sentence(p.body) or ends_sentence(a.body):
-            return False
-        la, lp = len(a.body), len(p.body)
-        return la >= 8 and abs(la - lp) <= 1 and _is_prose(p.body + a.body)
+        p = self.lines[idx - 1] if idx > 0 else None
+        la = len(a.body)
+        for other in (p, b):
+            if other is None or other.blank or other.protected:
+                continue
+            if other is p and ends_sentence(p.body):
+                continue
+            if abs(la - len(other.body)) <= 1 and _is_prose(a.body + other.body):
+                return True
+        return False
 
     def _join_latin_doc(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
         if k > 0 or self.wrap is None:

@@ -1,0 +1,265 @@
+"""Canonical Chinese punctuation: full-width marks, balanced curly quotes, ……, ——.
+
+The damage model: Chinese text passes through tools that think in ASCII —
+a CMS that "normalises" punctuation to half-width (seed 000: ``干群同心,奋进五载;``),
+an input method left in English mode, a GBK→ASCII fallback, OCR that
+reads ``，`` as ``,`` — and quotes get straightened (``"十三五"``) or
+half-converted (seed 002: ``'十四五"期间``).  The repair is local: a mark
+whose neighbours are Chinese was a Chinese mark.
+
+What stays ASCII: numbers (``1.64``, ``3:2``, ``10:30``, ``1,000``), URLs,
+e-mail addresses, file names, English phrases (both neighbours Latin),
+runs like ``!!`` or ``?!`` (expressive, written that way on purpose), and
+every line without Han characters.  Japanese and Korean text is not
+touched (a line with kana or Hangul is not Chinese).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..core import Context, Edit
+from .layout import _FENCE, HAN, KANA, document_script
+
+_HAN_CH = re.compile(f"[{HAN}]")
+_KANA_CH = re.compile(f"[{KANA}]|[\uac00-\ud7af]")
+#: What counts as "Chinese" next to a mark: Han and full-width punctuation.
+_ZH_PUNCT = "，。、；：！？（）“”‘’《》〈〉「」『』【】〔〕…—·"
+_ZH = re.compile(f"[{HAN}{_ZH_PUNCT}]")
+
+_CANDIDATE = re.compile(r"""[,;:!?()"']|\.{3,}|。{2,}|-{2,}|—+|…""")
+
+#: Spans that keep ASCII punctuation whatever surrounds them.
+_PROTECT = re.compile(
+    r"(?:https?|ftp)://[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+"
+    r"|www\.[A-Za-z0-9.-]+[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]*"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|`[^`\n]*`"
+    r"|\d+(?:[.:,]\d+)+"  # 1.64  3:2  10:30:00  1,000,000
+    r"|[A-Za-z]:\\[^\s]*"
+)
+
+_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+
+def _zh(ch: str) -> bool:
+    return bool(ch) and bool(_ZH.match(ch))
+
+
+@dataclass(frozen=True, slots=True)
+class Punctuation:
+    """Half-width punctuation and straight quotes in Chinese text become canonical.
+
+    ``, ; : ! ?`` next to Chinese become ``， ； ： ！ ？``; a pair of
+    parentheses around or beside Chinese becomes ``（）``; straight quotes
+    become balanced ``“”``/``‘’`` per paragraph (a mismatched
+    ``'…"`` pair is repaired); ``...`` and ``。。。`` become ``……``;
+    ``--`` and runs of ``—`` become ``——``.
+
+    >>> from fixtext.core import Pipeline
+    >>> print(Pipeline([Punctuation()]).run('干群同心,奋进五载;实现"文明凯里",建成公路192.7公里(见c154192.html)...')[0])
+    干群同心，奋进五载；实现“文明凯里”，建成公路192.7公里（见c154192.html）……
+    >>> print(Pipeline([Punctuation()]).run("'十四五\\"期间的\\"两大引擎\\"")[0])
+    “十四五”期间的“两大引擎”
+
+    Left alone: ASCII-only lines, English inside Chinese, numbers, URLs.
+
+    >>> Punctuation().find('He said: "yes, 3:2!"\\n比分3:2，见http://a.cn/x?y=1', None)
+    []
+    """
+
+    name: ClassVar[str] = "punctuation"
+    description: ClassVar[str] = "full-width punctuation and balanced curly quotes inside Chinese text"
+    enabled_by_default: ClassVar[bool] = True
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        if text.isascii() or not _CANDIDATE.search(text):
+            return []
+        if not document_script(text, ctx).chinese:
+            return []
+        edits: list[Edit] = []
+        pos = 0
+        in_fence = False
+        for line in text.split("\n"):
+            off = pos
+            pos += len(line) + 1
+            if _FENCE.match(line):
+                in_fence = not in_fence
+                continue
+            if in_fence or line.isascii() or not _HAN_CH.search(line) or _KANA_CH.search(line):
+                continue
+            if line.startswith(("    ", "\t")) and not _HAN_CH.search(line[:8]):
+                continue
+            if not _CANDIDATE.search(line):
+                continue
+            edits.extend(_line_edits(line, off))
+        return edits
+
+
+def _protected_mask(line: str) -> list[bool]:
+    mask = [False] * len(line)
+    for m in _PROTECT.finditer(line):
+        for i in range(m.start(), m.end()):
+            mask[i] = True
+    return mask
+
+
+def _left(line: str, i: int) -> str:
+    j = i - 1
+    while j >= 0 and line[j] == " ":
+        j -= 1
+    return line[j] if j >= 0 else ""
+
+
+def _right(line: str, i: int) -> str:
+    j = i + 1
+    while j < len(line) and line[j] == " ":
+        j += 1
+    return line[j] if j < len(line) else ""
+
+
+def _line_edits(line: str, off: int) -> list[Edit]:
+    mask = _protected_mask(line)
+    out: list[Edit] = []
+    n = len(line)
+    # -- ellipses and dashes --------------------------------------------
+    for m in re.finditer(r"\.{3,}|。{2,}|…+", line):
+        if mask[m.start()] or m.group() == "……":
+            continue
+        left, right = _left(line, m.start()), _right(line, m.end() - 1)
+        if _zh(left) or (not left and _zh(right)):
+            out.append(Edit(off + m.start(), off + m.end(), "……", "ellipsis in Chinese text", 0.8))
+    for m in re.finditer(r"-{2,}|—+", line):
+        if mask[m.start()] or m.group() == "——":
+            continue
+        left, right = _left(line, m.start()), _right(line, m.end() - 1)
+        if m.group()[0] == "-" and not (_zh(left) or _zh(right)):
+            continue
+        if m.group()[0] == "—" and not (_zh(left) or _zh(right)):
+            continue
+        out.append(Edit(off + m.start(), off + m.end(), "——", "dash in Chinese text", 0.75))
+    # -- , ; : ! ? ------------------------------------------------------
+    for m in re.finditer(r"[,;:!?]+", line):
+        i = m.start()
+        if mask[i]:
+            continue
+        run = m.group()
+        if len(run) > 1:
+            continue  # "!!", "?!": written that way on purpose
+        left, right = _left(line, i), _right(line, i)
+        if run in "!?":
+            if not _zh(left):
+                continue  # "Really?" stays; a Chinese sentence ends on the mark
+        elif not (_zh(left) or _zh(right)):
+            continue
+        if left.isdigit() and right.isdigit():
+            continue
+        if run == ":" and line[i + 1 : i + 3] == "//":
+            continue
+        # a space after the mark was the ASCII habit; full-width marks carry their own
+        end = i + 1
+        while end < n and line[end] == " ":
+            end += 1
+        if end == n:
+            end = i + 1  # trailing spaces are trailing_whitespace's
+        start = i
+        while start > 0 and line[start - 1] == " ":
+            start -= 1
+        if start > 0 and not _zh(line[start - 1]):
+            start = i
+        out.append(Edit(off + start, off + end, _FULL[run], f"half-width {run!r} in Chinese text", 0.85))
+    out.extend(_parens(line, off, mask))
+    out.extend(_quotes(line, off, mask))
+    return out
+
+
+def _parens(line: str, off: int, mask: list[bool]) -> list[Edit]:
+    out: list[Edit] = []
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, ch in enumerate(line):
+        if mask[i]:
+            continue
+        if ch in "(（":
+            stack.append(i)
+        elif ch in ")）" and stack:
+            pairs.append((stack.pop(), i))
+    for a, b in pairs:
+        if line[a] == "（" and line[b] == "）":
+            continue
+        inner = line[a + 1 : b]
+        outside_zh = _zh(_left(line, a)) or _zh(_right(line, b)) or (a == 0 and _zh(_right(line, b)))
+        if not (_HAN_CH.search(inner) or outside_zh):
+            continue
+        if line[a] == "(" and _left(line, a).isascii() and _left(line, a).isalnum() and not _HAN_CH.search(inner):
+            continue  # f(x), Windows(R)
+        for i, rep in ((a, "（"), (b, "）")):
+            if line[i] != rep:
+                out.append(Edit(off + i, off + i + 1, rep, "half-width parenthesis in Chinese text", 0.8))
+    return out
+
+
+def _quotes(line: str, off: int, mask: list[bool]) -> list[Edit]:
+    """Pair straight quotes within one paragraph, repairing one-sided marks."""
+    marks: list[tuple[int, str]] = []
+    for i, ch in enumerate(line):
+        if ch not in "\"'“”‘’" or mask[i]:
+            continue
+        if ch in "'’" and 0 < i < len(line) - 1 and line[i - 1].isalnum() and line[i + 1].isalnum():
+            if line[i - 1].isascii() and line[i + 1].isascii():
+                continue  # don't, it's
+        if ch == "'" and i > 0 and line[i - 1].isdigit():
+            continue  # 5'10
+        marks.append((i, ch))
+    if not any(ch in "\"'" for _, ch in marks):
+        return []
+    # English quotation inside Chinese: both sides of each straight quote Latin
+    new: dict[int, str] = {}
+    stack: list[tuple[int, str]] = []  # (position, "d"/"s")
+    for i, ch in marks:
+        kind = "d" if ch in "\"“”" else "s"
+        if ch in "“‘":
+            stack.append((i, kind))
+            continue
+        if ch in "”’":
+            if stack and stack[-1][1] == kind:
+                stack.pop()
+            continue
+        # a straight mark: close the innermost open quote of its kind, or
+        # repair a mismatched '…" pair, or open
+        if stack and stack[-1][1] == kind:
+            new[i] = "”" if kind == "d" else "’"
+            stack.pop()
+        elif kind == "d" and stack and stack[-1][1] == "s" and line[stack[-1][0]] == "'" and not _has_single_close(
+            marks, i
+        ):
+            j = stack.pop()[0]
+            new[j] = "“"
+            new[i] = "”"
+        else:
+            new[i] = "“" if kind == "d" else "‘"
+            stack.append((i, kind))
+    # left open at the end of the paragraph
+    while stack:
+        i, kind = stack.pop()
+        if i in new and new[i] in "“‘" and stack and stack[-1][1] == "d" and kind == "s" and line[i] == "'":
+            new[i] = "”"  # "十四五'期间: the closing mark was typed as '
+            stack.pop()
+            continue
+        if i in new and new[i] in "“‘" and not _zh(_right(line, i)) and _zh(_left(line, i)):
+            new[i] = "”" if kind == "d" else "’"
+    out: list[Edit] = []
+    for i, rep in sorted(new.items()):
+        if line[i] == rep:
+            continue
+        left, right = _left(line, i), _right(line, i)
+        if not (_zh(left) or _zh(right)):
+            continue  # an English quotation inside the line
+        out.append(Edit(off + i, off + i + 1, rep, "straight quote in Chinese text", 0.8))
+    return out
+
+
+def _has_single_close(marks: list[tuple[int, str]], after: int) -> bool:
+    return any(i > after and ch in "'’" for i, ch in marks)
