@@ -804,8 +804,6 @@ class Spacing:
             a, b = line[g.start() - 1], line[g.end()]
             s, e = off + g.start(), off + g.end()
             if a in _CJK_PUNCT or b in _CJK_PUNCT:
-                if b in "（“‘《「『【" and not prose:
-                    continue
                 out.append(Edit(s, e, "", "space next to full-width punctuation", 0.8))
             elif regular:
                 out.append(Edit(s, e, "", "space at a former line end (recurs at the line width)", 0.8))
@@ -815,7 +813,8 @@ class Spacing:
                 out.append(Edit(s, e, "", "full-width space inside a paragraph", 0.7))
             elif prose and not _credit_like(line, g.start()):
                 out.append(Edit(s, e, "", "space between Han characters in running text", 0.6))
-        out.extend(self._latin(line, off, lead))
+        if prose:  # headings keep field gaps: "刊号：CN52-0017 黔东南日报社出版"
+            out.extend(self._latin(line, off, lead))
         return out
 
     def _latin(self, line: str, off: int, lead: int) -> list[Edit]:

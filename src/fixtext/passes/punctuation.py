@@ -215,8 +215,8 @@ def _quotes(line: str, off: int, mask: list[bool]) -> list[Edit]:
         marks.append((i, ch))
     if not any(ch in "\"'" for _, ch in marks):
         return []
-    # English quotation inside Chinese: both sides of each straight quote Latin
     new: dict[int, str] = {}
+    pairs: list[tuple[int, int]] = []
     stack: list[tuple[int, str]] = []  # (position, "d"/"s")
     for i, ch in marks:
         kind = "d" if ch in "\"“”" else "s"
@@ -225,38 +225,47 @@ def _quotes(line: str, off: int, mask: list[bool]) -> list[Edit]:
             continue
         if ch in "”’":
             if stack and stack[-1][1] == kind:
-                stack.pop()
+                pairs.append((stack.pop()[0], i))
             continue
         # a straight mark: close the innermost open quote of its kind, or
         # repair a mismatched '…" pair, or open
         if stack and stack[-1][1] == kind:
             new[i] = "”" if kind == "d" else "’"
-            stack.pop()
+            pairs.append((stack.pop()[0], i))
         elif kind == "d" and stack and stack[-1][1] == "s" and line[stack[-1][0]] == "'" and not _has_single_close(
             marks, i
         ):
             j = stack.pop()[0]
             new[j] = "“"
             new[i] = "”"
+            pairs.append((j, i))
         else:
             new[i] = "“" if kind == "d" else "‘"
             stack.append((i, kind))
     # left open at the end of the paragraph
+    single: list[int] = []
     while stack:
         i, kind = stack.pop()
-        if i in new and new[i] in "“‘" and stack and stack[-1][1] == "d" and kind == "s" and line[i] == "'":
+        if i in new and stack and stack[-1][1] == "d" and kind == "s" and line[i] == "'":
             new[i] = "”"  # "十四五'期间: the closing mark was typed as '
-            stack.pop()
+            pairs.append((stack.pop()[0], i))
             continue
-        if i in new and new[i] in "“‘" and not _zh(_right(line, i)) and _zh(_left(line, i)):
+        if i in new and not _zh(_right(line, i)) and _zh(_left(line, i)):
             new[i] = "”" if kind == "d" else "’"
+        single.append(i)
+    # a pair is Chinese if it quotes Chinese or stands next to Chinese;
+    # an English quotation inside a Chinese line keeps its straight quotes
+    chinese: set[int] = set()
+    for a, b in pairs:
+        if _HAN_CH.search(line[a + 1 : b]) or _zh(_left(line, a)) or _zh(_right(line, b)):
+            chinese.update((a, b))
+    for i in single:
+        if _zh(_left(line, i)) or _zh(_right(line, i)):
+            chinese.add(i)
     out: list[Edit] = []
     for i, rep in sorted(new.items()):
-        if line[i] == rep:
+        if line[i] == rep or i not in chinese:
             continue
-        left, right = _left(line, i), _right(line, i)
-        if not (_zh(left) or _zh(right)):
-            continue  # an English quotation inside the line
         out.append(Edit(off + i, off + i + 1, rep, "straight quote in Chinese text", 0.8))
     return out
 
