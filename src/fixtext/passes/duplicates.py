@@ -1,0 +1,462 @@
+"""Duplicated content: repeated paragraphs, near-duplicates, doubled render text, stutters.
+
+The damage model
+----------------
+Scraped and extracted archives repeat themselves in four distinct ways, each
+with its own evidence, so each is its own pass:
+
+``repeated_paragraphs``
+    A scraper that concatenates a page's blocks (body, "related" box,
+    print version) or a PDF extractor that reads a text box twice emits a
+    whole paragraph again, often far from the first copy and under another
+    heading.  The copy is identical once spacing and punctuation width are
+    ignored.  The later copy goes; its line and its separator go with it.
+``near_duplicates``
+    Summary boxes (``●`` bullets, "key points") and re-edited copies restate
+    a paragraph with small changes.  Found with MinHash over character
+    3-grams (datasketch LSH, so never all pairs) and then checked exactly:
+    a later paragraph whose 3-grams are (almost) all in an earlier one adds
+    nothing and is removed; a weaker match is only noted.
+``doubled_text``
+    PDF renderers draw bold text twice (a slightly offset overprint) and
+    extractors read both draws: a heading or byline line comes out as
+    ``X X`` (``熊顺才熊顺才``, ``苗 岭 明 珠苗 岭 明 珠``).  The tell is that
+    the *whole line* is made of such doubled pieces and that a piece is
+    longer than the short units Chinese reduplicates (``天天``, ``研究研究``).
+``stutters``
+    A broken extractor or OCR loop re-emits the same phrase several times
+    in a row inside a sentence (``成果，时刻绷紧成果，时刻绷紧成果，时刻绷紧``).
+    Three or more copies of a phrase of several characters collapse to one.
+
+What every pass leaves alone: short lines that repeat as page furniture
+(headings such as ``一、``, ``图片``, dates, bylines), song and poem refrains
+(short lines without sentence punctuation), code, and Chinese reduplication
+inside sentences (``高高兴兴``, ``一个一个``, ``哈哈哈``, ``谢谢``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from ..core import ConfigError, Context, Edit
+
+# ---------------------------------------------------------------------------
+# Lines and comparison keys
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_RE = re.compile(f"[{_HAN}]")
+_KANA_HANGUL_RE = re.compile("[\u3040-\u30ff\uac00-\ud7af]")
+
+# Punctuation that differs only in width or in script convention between
+# two copies of the same paragraph (one scraped from the web page, one from
+# the print PDF): unified in the comparison key.
+_PUNCT_KEY = str.maketrans(
+    {
+        "。": ".", "｡": ".", "、": ",", "﹐": ",", "﹑": ",",
+        "“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"',
+        "‘": "'", "’": "'",
+        "《": "<", "》": ">", "〈": "<", "〉": ">",
+        "【": "[", "】": "]", "〔": "[", "〕": "]",
+        "…": "...", "—": "-", "–": "-", "―": "-", "·": ".", "・": ".",
+    }
+)
+_WS = re.compile(r"\s+")
+# Leading list bullets are layout, not content: a summary box repeating a
+# paragraph as ``●…`` is the same paragraph.
+_LEAD_MARK = re.compile(r"^[●○◆◇■□▲△▼▽★☆※•▪►◎◉\-*+>]+")
+_TRAIL_STOP = re.compile(r"[.!?;,]+$")
+# Sentence punctuation: what distinguishes a prose paragraph from a refrain,
+# a heading or a table row.
+_SENTENCE_PUNCT = re.compile("[，。；！？、,.;!?]")
+_CODE_CHARS = re.compile(r"[{}<>=;$\\|]|^\s*(?:def |class |import |return |#include)")
+
+
+def paragraph_key(line: str) -> str:
+    """The comparison key of a paragraph: what two copies of it share.
+
+    NFKC (full-width letters, digits and ``，：；！？`` become ASCII), other
+    CJK punctuation mapped to an ASCII stand-in, whitespace removed, case
+    folded, a leading bullet and trailing sentence punctuation dropped.
+
+    >>> paragraph_key("●  凯里市除了夯实“硬基础”， 还不断提升。") == paragraph_key('凯里市除了夯实"硬基础",还不断提升')
+    True
+    """
+    k = unicodedata.normalize("NFKC", line).translate(_PUNCT_KEY).casefold()
+    k = _WS.sub("", k)
+    k = _LEAD_MARK.sub("", k)
+    return _TRAIL_STOP.sub("", k)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int  # 1-based line number in the text
+    start: int  # offset of the first character
+    end: int  # offset just past the last character (before "\n")
+    text: str
+
+
+def _lines(text: str) -> Iterator[_Line]:
+    pos = 0
+    for n, raw in enumerate(text.split("\n"), start=1):
+        yield _Line(n, pos, pos + len(raw), raw)
+        pos += len(raw) + 1
+
+
+def _is_prose(line: str, key: str) -> bool:
+    """A paragraph of running text, not a refrain, heading, table row or code.
+
+    CJK text needs sentence punctuation; Latin text needs words and no code
+    characters.
+    """
+    if _CODE_CHARS.search(line):
+        return False
+    if not _SENTENCE_PUNCT.search(line):
+        return False
+    if _HAN_RE.search(key) or _KANA_HANGUL_RE.search(key):
+        return True
+    return len(line.split()) >= 8
+
+
+def _removal_span(lines: list[_Line], first: int, last: int) -> tuple[int, int]:
+    """The span that removes non-blank ``lines[first..last]`` and their separator.
+
+    The lines go with everything up to the next non-blank line (their
+    newline and the blank lines after them); at the end of the text they go
+    with the separator *before* them, so the text keeps its own ending.
+    """
+    if last + 1 < len(lines):
+        return lines[first].start, lines[last + 1].start
+    return lines[first - 1].end, lines[last].end
+
+
+# ---------------------------------------------------------------------------
+# repeated_paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedParagraphs:
+    """Remove paragraphs that repeat an earlier paragraph exactly.
+
+    Two lines are the same paragraph when their :func:`paragraph_key` is
+    equal (spacing, punctuation width and a leading bullet ignored).  The
+    first copy is kept; a later copy is removed with its line and separator
+    so no blank-line hole is left, and the log names the kept copy's line.
+
+    A lone repeated line is removed only when it is a prose paragraph
+    (sentence punctuation, no code characters) of at least ``min_chars`` key
+    characters.  Shorter lines (headings ``一、``, ``图片``, dates, bylines,
+    refrains of songs and poems) repeat legitimately and are kept, unless
+    they continue a run of consecutive lines that repeats an earlier run
+    and contains a qualifying paragraph (the short last line of a wrapped
+    paragraph that was printed twice).
+
+    >>> para = "这一段是正文，讲的是一件事情的来龙去脉。"
+    >>> text = para + "\\n\\n标题\\n\\n" + para.replace("，", ", ") + "\\n"
+    >>> [e.reason for e in RepeatedParagraphs().find(text, None)]
+    ['line 5 repeats line 1 (exact copy after normalising spacing and punctuation width)']
+    >>> from fixtext.core import Pipeline
+    >>> Pipeline([RepeatedParagraphs()]).run(text)[0] == para + "\\n\\n标题\\n"
+    True
+
+    Short furniture and refrains stay:
+
+    >>> RepeatedParagraphs().find("一、\\n甲。\\n一、\\n甲。\\n啦啦啦我爱你\\n啦啦啦我爱你\\n", None)
+    []
+    """
+
+    name: ClassVar[str] = "repeated_paragraphs"
+    description: ClassVar[str] = "remove later exact copies of a paragraph (spacing and punctuation width ignored)"
+    enabled_by_default: ClassVar[bool] = True
+
+    #: Key characters a lone repeated line needs to be removed.  Measured on
+    #: the dev-case golds (no repeated line of any length: repeats in clean
+    #: text are rare) and on the seeds' page furniture: repeated dates,
+    #: bylines and headings are under 16 characters, the repeated paragraphs
+    #: of the dup_paragraphs family are 30+.  16 keeps a margin both ways.
+    min_chars: int = 16
+    confidence: float = 0.95
+
+    def __post_init__(self) -> None:
+        if self.min_chars < 1:
+            raise ConfigError("repeated_paragraphs: min_chars must be >= 1")
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        if text.count("\n") < 1:
+            return []
+        lines = [ln for ln in _lines(text) if ln.text.strip()]
+        if len(lines) < 2:
+            return []
+        keys = [paragraph_key(ln.text) for ln in lines]
+        first: dict[str, int] = {}
+        # index (into lines) of the kept copy, for every repeated line
+        copy_of: dict[int, int] = {}
+        for i, k in enumerate(keys):
+            if not k:
+                continue
+            j = first.setdefault(k, i)
+            if j != i:
+                copy_of[i] = j
+        if not copy_of:
+            return []
+        # group consecutive repeated lines mirroring consecutive kept lines
+        runs: list[list[int]] = []
+        for i in sorted(copy_of):
+            if runs and runs[-1][-1] == i - 1 and copy_of[i - 1] + 1 == copy_of[i]:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        edits: list[Edit] = []
+        for run in runs:
+            qualifies = any(
+                len(keys[i]) >= self.min_chars and _is_prose(lines[i].text, keys[i]) for i in run
+            )
+            if not qualifies:
+                continue
+            start, end = _removal_span(lines, run[0], run[-1])
+            here = _span_name(lines[run[0]].number, lines[run[-1]].number)
+            kept = _span_name(lines[copy_of[run[0]]].number, lines[copy_of[run[-1]]].number)
+            verb = "repeats" if len(run) == 1 else "repeat"
+            edits.append(
+                Edit(
+                    start,
+                    end,
+                    "",
+                    f"{here} {verb} {kept} (exact copy after normalising spacing and punctuation width)",
+                    self.confidence,
+                )
+            )
+        return edits
+
+
+def _span_name(a: int, b: int) -> str:
+    return f"line {a}" if a == b else f"lines {a}-{b}"
+
+
+# ---------------------------------------------------------------------------
+# doubled_text
+
+# Whitespace inside a heading is layout (letter spacing), so doubling is
+# looked for in the line with its whitespace removed.
+_SPACE_CHARS = frozenset(" \t\u3000\u00a0")
+# A line made of doubled pieces, cheap to test: its space-free form starts
+# with some text that recurs right after itself.  Bounded pieces keep the
+# regex linear in practice; headings and bylines are short anyway.
+_BYLINE = re.compile("记者|記者|通讯员|通訊員|作者|编辑|編輯|责编|責編|摄影|攝影|摄|攝|撰文|文/|图/|文／|圖/")
+
+
+def _periodic(x: str) -> bool:
+    """``x`` is a shorter string repeated (``哈哈``, ``嘿哟嘿哟``): a chant, not a render double."""
+    n = len(x)
+    return any(n % p == 0 and x[:p] * (n // p) == x for p in range(1, n // 2 + 1))
+
+
+def _tile_doubles(s: str) -> list[tuple[int, int]] | None:
+    """Cover ``s`` entirely with doubled pieces ``X X``, fewest pieces first.
+
+    Returns the pieces as (start, length of X) or ``None``.  Dynamic
+    programming over positions; each piece is at most half the string, so
+    this is quadratic in a line's length, and only short lines are tried.
+    """
+    n = len(s)
+    inf = n + 1
+    best = [inf] * (n + 1)
+    choice: list[int] = [0] * (n + 1)
+    best[n] = 0
+    for i in range(n - 2, -1, -1):
+        for length in range((n - i) // 2, 0, -1):
+            j = i + 2 * length
+            if best[j] + 1 < best[i] and s[i : i + length] == s[i + length : j]:
+                best[i] = best[j] + 1
+                choice[i] = length
+    if best[0] >= inf:
+        return None
+    pieces = []
+    i = 0
+    while i < n:
+        pieces.append((i, choice[i]))
+        i += 2 * choice[i]
+    return pieces
+
+
+@dataclass(frozen=True, slots=True)
+class DoubledText:
+    """Collapse a heading or byline that PDF extraction of bold text doubled.
+
+    A line qualifies when, ignoring its spaces, it is made entirely of
+    doubled pieces ``X X`` (``熊顺才熊顺才``, ``○○ 熊顺才熊顺才``,
+    ``苗 岭 明 珠苗 岭 明 珠``), it is short (at most ``max_chars``
+    non-space characters: headings and bylines, not paragraphs), and its
+    longest piece has at least ``min_piece`` characters, more than one
+    distinct character and is not itself a repetition.  In a byline
+    (``记者``, ``通讯员``, ``摄`` …) a single space-separated token made of
+    doubled pieces of two or more characters (a doubled name) also
+    collapses.  The second copy of each piece is removed.
+
+    >>> from fixtext.core import Pipeline
+    >>> print(Pipeline([DoubledText()]).run("○○ 熊顺才熊顺才\\n记者 王磊王磊\\n")[0])
+    ○ 熊顺才
+    记者 王磊
+    <BLANKLINE>
+
+    Reduplication is language and stays: it is short (``天天``,
+    ``研究研究``, ``一个一个``), a repetition of one unit (``哈哈哈哈``,
+    ``谢谢谢谢``), or part of a longer sentence (``慢慢地``).
+
+    >>> DoubledText().find("天天\\n研究研究\\n哈哈哈哈\\n谢谢谢谢\\n他高高兴兴地看看天天气\\n", None)
+    []
+    """
+
+    name: ClassVar[str] = "doubled_text"
+    description: ClassVar[str] = "collapse headings and bylines that PDF extraction of bold text doubled"
+    enabled_by_default: ClassVar[bool] = True
+
+    #: Longest line (non-space characters) treated as a heading or byline.
+    #: The doubled headings seen (seeds, dev cases) are 6-30 characters per
+    #: copy; 80 covers a long two-line title doubled while leaving paragraphs
+    #: alone.
+    max_chars: int = 80
+    #: Chinese reduplication units are one or two characters (AA, ABAB,
+    #: AABB); a piece of three or more is past what the language doubles.
+    min_piece: int = 3
+    confidence: float = 0.9
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        edits: list[Edit] = []
+        for line in _lines(text):
+            raw = line.text
+            if len(raw) < 2 * self.min_piece:
+                continue
+            kept = [i for i, ch in enumerate(raw) if ch not in _SPACE_CHARS]
+            if len(kept) > self.max_chars or len(kept) < 2 * self.min_piece:
+                continue
+            s = "".join(raw[i] for i in kept)
+            # fast path: a doubled line starts with X X for some X; its first
+            # character recurs within the first half
+            if s[0] not in s[1 : len(s) // 2 + 1]:
+                if not _BYLINE.search(raw):
+                    continue
+            pieces = _tile_doubles(s)
+            if pieces is not None and self._plausible(s, pieces):
+                edits.extend(self._collapse(raw, line.start, kept, pieces, "line"))
+                continue
+            if _BYLINE.search(raw):
+                edits.extend(self._byline(raw, line.start))
+        return edits
+
+    def _plausible(self, s: str, pieces: list[tuple[int, int]]) -> bool:
+        i, length = max(pieces, key=lambda p: p[1])
+        x = s[i : i + length]
+        return length >= self.min_piece and len(set(x)) > 1 and not _periodic(x)
+
+    def _collapse(
+        self,
+        raw: str,
+        off: int,
+        kept: list[int],
+        pieces: list[tuple[int, int]],
+        what: str,
+    ) -> list[Edit]:
+        out = []
+        for i, length in pieces:
+            x = "".join(raw[kept[k]] for k in range(i, i + length))
+            # from just after the first copy's last character to the end of
+            # the second copy: the second copy and the space before it
+            start = kept[i + length - 1] + 1
+            end = kept[i + 2 * length - 1] + 1
+            out.append(
+                Edit(
+                    off + start,
+                    off + end,
+                    "",
+                    f"{what} doubled by PDF extraction of bold text: {x!r} twice",
+                    self.confidence,
+                )
+            )
+        return out
+
+    def _byline(self, raw: str, off: int) -> list[Edit]:
+        out: list[Edit] = []
+        for m in re.finditer(r"[^\s]+", raw):
+            tok = m.group()
+            if len(tok) < 4:
+                continue
+            pieces = _tile_doubles(tok)
+            if pieces is None:
+                continue
+            i, length = max(pieces, key=lambda p: p[1])
+            x = tok[i : i + length]
+            if length < 2 or len(set(x)) < 2 or _periodic(x) or not _HAN_RE.search(x):
+                continue
+            kept = list(range(m.start(), m.end()))
+            out.extend(self._collapse(raw, off, kept, pieces, "byline name"))
+        return out
+
+
+# ---------------------------------------------------------------------------
+# stutters
+
+# A phrase of 4-60 characters followed by two or more copies of itself,
+# within a line.  The phrase length is bounded, so the backtracking is
+# bounded per position (linear in the line length).
+_STUTTER = re.compile(r"([^\n]{4,60}?)\1{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Stutters:
+    """Collapse a phrase that an extractor loop repeated several times in a row.
+
+    ``X X X`` (three or more copies, ``X`` at least ``min_chars`` long, not
+    itself a repetition of a shorter unit) keeps its first copy.  A
+    following partial copy (``…时刻绷紧疫情防``) is kept: it is where the loop
+    rejoined the text.  Confidence grows with the phrase length: long
+    phrases (``strong_chars`` and up) are repaired, short ones (a chant
+    like ``加油中国加油中国加油中国``) are only suggested.
+
+    >>> from fixtext.core import Pipeline
+    >>> print(Pipeline([Stutters()]).run("巩固防控成果，时刻绷紧防控成果，时刻绷紧防控成果，时刻绷紧这根弦。")[0])
+    巩固防控成果，时刻绷紧这根弦。
+
+    Two copies (``研究研究``, ``一个一个``) and runs of one unit
+    (``哈哈哈哈哈哈``) are left alone:
+
+    >>> Stutters().find("我们研究研究，一个一个地看，哈哈哈哈哈哈。", None)
+    []
+    """
+
+    name: ClassVar[str] = "stutters"
+    description: ClassVar[str] = "collapse a phrase repeated three or more times in a row"
+    enabled_by_default: ClassVar[bool] = True
+
+    min_chars: int = 4
+    #: Phrases this long are applied (0.75); shorter ones are suggestions
+    #: (0.5).  Chants and cheers repeat short phrases on purpose; an
+    #: 8-character phrase looping three times in a row is not written by
+    #: people.
+    strong_chars: int = 8
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        edits: list[Edit] = []
+        for m in _STUTTER.finditer(text):
+            x = m.group(1)
+            if len(x) < self.min_chars or len(set(x)) < 2 or _periodic(x) or not x.strip():
+                continue
+            if not re.search(r"\w", x):
+                continue  # rules and separators (----, ====) are layout
+            copies = len(m.group()) // len(x)
+            start = m.start() + len(x)
+            conf = 0.75 if len(x.strip()) >= self.strong_chars else 0.5
+            edits.append(
+                Edit(
+                    start,
+                    m.end(),
+                    "",
+                    f"phrase {x!r} repeated {copies} times in a row; first kept",
+                    conf,
+                )
+            )
+        return edits
