@@ -150,11 +150,6 @@ def test_seed_is_repaired_by_the_issue7_passes():
 
 
 @pytest.mark.skipif(not SEED.exists(), reason="seed file not present")
-@pytest.mark.xfail(
-    strict=True,
-    reason="cjk_mojibake (runs earlier) rewrites two slipped runs as Big5 mojibake "
-    "before misaligned_gbk sees them",
-)
 def test_seed_is_repaired_by_the_default_pipeline():
     out = fixtext.repair(SEED.read_text("utf-8")).text
     assert not re.search("[\ue000-\uf8ff]", out)

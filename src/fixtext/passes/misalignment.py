@@ -37,6 +37,7 @@ are logged as suggestions.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -384,11 +385,13 @@ def _trail_a1() -> re.Pattern[str]:
         chars = sorted({c for lead in range(0x81, 0xFF) if (c := table[lead << 8 | 0xA1]) is not None})
         # Not the pinyin letters of row A8 (ā is A8 A1): those are converter
         # annotations, not slips.
-        cls = "".join(re.escape(c) for c in chars if c.encode("gb18030")[0] != 0xA8)
-        # '!' is ！ (A3 A1) folded.  The lookahead (a letter, digit, private-use
+        # Nor full-width forms (row A3: ！ is A3 A1), which the punctuation
+        # pass writes itself in later rounds.
+        cls = "".join(re.escape(c) for c in chars if c.encode("gb18030")[0] not in (0xA3, 0xA8))
+        # The lookahead (a letter, digit, private-use
         # character or '?' soon after) keeps clean text off the slow path.
         _TRAIL_A1 = re.compile(
-            f"[{cls}!](?=[^\\n]{{0,12}}[A-Za-z0-9\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"
+            f"[{cls}](?=[^\\n]{{0,12}}[A-Za-z0-9\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"
         )
     return _TRAIL_A1
 
@@ -430,10 +433,16 @@ class MisalignedGbk:
         doc_pairs = frozenset(
             sample[i : i + 2] for i in range(len(sample) - 1) if _is_han(sample[i]) and _is_han(sample[i + 1])
         )
+        lines = text.split("\n")
+        originals = _original_lines(ctx, len(lines))
         pos = 0
-        for line in text.split("\n"):
+        for i, line in enumerate(lines):
             if line:
-                proposals.extend(self._line(line, pos, model, doc_pairs))
+                found = self._line(line, pos, model, doc_pairs)
+                orig = originals[i] if originals else line
+                if orig != line and _TRIGGER.search(orig):
+                    found = self._reread(line, orig, pos, model, doc_pairs) or found
+                proposals.extend(found)
             pos += len(line) + 1
         # keep the best of overlapping proposals
         proposals.sort(key=lambda p: -p[1])
@@ -442,6 +451,58 @@ class MisalignedGbk:
             if all(e.end <= t.start or e.start >= t.end for t in taken):
                 taken.append(e)
         return sorted(taken, key=lambda e: e.start)
+
+    def _reread(
+        self, line: str, orig: str, base: int, model: Any, doc_pairs: frozenset[str]
+    ) -> list[tuple[Edit, float]]:
+        """An earlier pass rewrote part of this line; re-read it from the input.
+
+        A mojibake pass may take a slipped run (whose '?' and private-use
+        characters look like a wrong codec) for a whole-span misreading and
+        rewrite it, and the run can no longer be realigned.  So the input
+        line is realigned too, and where the two readings of the changed span
+        disagree the one the model finds more plausible wins.
+        """
+        found = self._line(orig, 0, model, doc_pairs)
+        sure = sorted((e for e, _m in found if e.confidence >= 0.6), key=lambda e: e.start)
+        if not sure:
+            return []
+        parts, p, spans, out_len = [], 0, [], 0
+        for e in sure:
+            parts.append(orig[p : e.start])
+            out_len += e.start - p
+            parts.append(e.replacement)
+            spans.append((out_len, out_len + len(e.replacement), e.reason.split(";")[0]))
+            out_len += len(e.replacement)
+            p = e.end
+        parts.append(orig[p:])
+        fixed = "".join(parts)
+        # Each place where the current line and the re-read one differ is
+        # judged on its own, and only where the re-read text is this pass's
+        # repair: what the earlier pass changed elsewhere stays its own.
+        out: list[tuple[Edit, float]] = []
+        matcher = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            mine = [why for a, b, why in spans if (a < j2 and j1 < b) or a == b == j1]
+            if not mine:
+                continue
+            cur_mid, new_mid = line[i1:i2], fixed[j1:j2]
+            ctx_l, ctx_r = line[max(0, i1 - 2) : i1], line[i2 : i2 + 2]
+            gain = model.total(ctx_l + new_mid + ctx_r) - model.total(ctx_l + cur_mid + ctx_r)
+            gain += (
+                _stray_ascii(ctx_l + cur_mid + ctx_r) - _stray_ascii(ctx_l + new_mid + ctx_r)
+            ) * STRAY_ASCII_COST
+            if gain <= 0:
+                continue
+            conf = min(e.confidence for e in sure)
+            why = "; ".join(dict.fromkeys(mine))
+            reason = (
+                f"re-read from the input ({why}); an earlier reading is less plausible by {gain:.1f} nats"
+            )
+            out.append((Edit(base + i1, base + i2, new_mid, reason, conf), gain))
+        return out
 
     def _line(
         self, line: str, base: int, model: Any, doc_pairs: frozenset[str] = frozenset()
@@ -561,6 +622,18 @@ _STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,3}(?=[^\x00-\x7f]|\Z)")
 def _stray_ascii(text: str) -> int:
     """ASCII characters standing alone (one to three) between Chinese ones."""
     return sum(len(m.group()) for m in _STRAY.finditer(text))
+
+
+def _original_lines(ctx: Context | None, n: int) -> list[str] | None:
+    """The input's lines, if they still correspond one to one (first round:
+    only hygiene and mojibake passes ran before this one)."""
+    if ctx is None or getattr(ctx, "shared", {}).get("round"):
+        return None
+    orig = getattr(ctx, "original", None)
+    if not isinstance(orig, str):
+        return None
+    lines = orig.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines if len(lines) == n else None
 
 
 def _strip_annotations(text: str, before: str) -> str:
