@@ -90,14 +90,13 @@ def _suspect_cjk() -> re.Pattern[str]:
     """
     global _SUSPECT_CJK
     if _SUSPECT_CJK is None:
-        from ..textmodel import RARE_LOGP, get_model
+        from ..textmodel import get_model
 
         model = get_model()
-        common = sorted(
-            ord(c) for c, v in model._uni.items() if v >= RARE_LOGP  # noqa: SLF001 - same package family
-        )
-        extra = [ord(c) for c in "，。、；：！？“”‘’（）《》〈〉【】「」『』…—·　～－〔〕％"]
-        cps = sorted(set(common + extra + list(range(0x09, 0x0B)) + list(range(0x20, 0x7F))))
+        # Latin-1 and cp1252 high characters stay suspicious although the
+        # model finds them plausible: they are what the Latin chains leave.
+        latin = set(range(0x80, 0x100)) | {ord(c) for c in _CP1252_SPECIALS}
+        cps = sorted({cp for cp in model.common_chars() if cp not in latin} | set(range(0x09, 0x0B)))
         ranges: list[tuple[int, int]] = []
         for cp in cps:
             if ranges and ranges[-1][1] == cp - 1:
@@ -357,9 +356,9 @@ def _repair_line(line: str, base: int, model, opts: CjkMojibake, hint: frozenset
             layer = reverse_layer(sub, writer, reader, model, at_end=b == len(line), strict=False, hint=hint)
             if layer is None or layer.text == sub:
                 continue
-            bad = sum(1 for c in layer.text if "\udc80" <= c <= "\udcff")
-            if bad * 2 > len(layer.text):
-                continue  # mostly invalid under this writer: nothing to gain
+            good = sum(1 for c in layer.text if c >= "\x80" and not "\udc80" <= c <= "\udcff")
+            if good < 2:
+                continue  # (almost) nothing valid under this writer
             cd = contributions(layer.text, model)
             for g, es in _best_spans(sub, layer, co[a:b], cd, opts, cost, model):
                 found.append((g, [replace(e, start=e.start + a + base, end=e.end + a + base) for e in es]))

@@ -51,8 +51,13 @@ _ASCII_PUNCT = -4.5
 _CJK_PUNCT = -4.5
 _LATIN1_LETTER = -9.0
 _LATIN_EXT = -11.5
-_GREEK_CYR = -11.0
-_SYMBOL = -11.0
+#: Letters of other alphabets (Cyrillic, Greek, Hebrew, Arabic, Thai...):
+#: rare in our texts, but a word of them is a word, not debris.  At -8 a
+#: Cyrillic sentence outscores any CJK reading of its bytes (measured on
+#: fixtures/clean/other-scripts: CJK readings score -9 to -12 per character).
+_OTHER_LETTER = -8.0
+_SYMBOL = -9.5
+_BOX = -11.0
 _FULLWIDTH_ALNUM = -9.5
 _HALFWIDTH_KANA = -13.5
 _EMOJI = -9.0
@@ -86,13 +91,16 @@ _FINAL_BONUS.update({ch: -3.0 for ch in "，、：；（“「『《【"})
 # never between Hangul and Han or kana inside a word, nor between accented
 # Latin letters and CJK: those switches are what a wrong CJK reading makes
 # (GBK read as cp949 gives 乖못콱랙죄붤: Han and Hangul interleaved).
-_NEUTRAL, _HAN, _HANGUL, _KANA, _LATIN = 0, 1, 2, 3, 4
+_NEUTRAL, _HAN, _HANGUL, _KANA, _LATIN, _ALPHA = 0, 1, 2, 3, 4, 5
 _SWITCH_COST = {
     (_HAN, _HANGUL): 5.0,
     (_KANA, _HANGUL): 6.0,
     (_LATIN, _HAN): 3.0,
     (_LATIN, _HANGUL): 3.0,
     (_LATIN, _KANA): 3.0,
+    (_ALPHA, _HAN): 3.0,
+    (_ALPHA, _HANGUL): 3.0,
+    (_ALPHA, _KANA): 3.0,
 }
 _SWITCH_COST.update({(b, a): v for (a, b), v in list(_SWITCH_COST.items())})
 
@@ -107,6 +115,8 @@ def _script(ch: str) -> int:
         return _HAN
     if 0xC0 <= cp <= 0x24F and ch.isalpha():
         return _LATIN
+    if 0x370 <= cp <= 0x1FFF and ch.isalpha():
+        return _ALPHA  # Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic, Thai...
     return _NEUTRAL
 
 
@@ -143,6 +153,10 @@ class TextModel:
             if len(self._cls) < 200_000:
                 self._cls[ch] = v
         return v
+
+    def common_chars(self) -> list[int]:
+        """Code points (BMP) the model does not find rare, for fast scanners."""
+        return [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF and self.logp(chr(cp)) >= RARE_LOGP]
 
     def variant(self, ch: str) -> int:
         """-1 for a Simplified-only character, 1 for Traditional-only, else 0."""
@@ -268,13 +282,14 @@ def _class_logp(ch: str) -> float:
         return _LATIN1_LETTER if cat[0] == "L" else _SYMBOL
     if cp <= 0x24F:
         return _LATIN_EXT
-    if 0x370 <= cp <= 0x4FF:
-        return _GREEK_CYR
     if 0x1F300 <= cp <= 0x1FAFF:
         return _EMOJI
+    if 0x2500 <= cp <= 0x25FF:
+        return _BOX
     if cat[0] == "L":
-        # Letters of other scripts and Han outside the tables.
-        return FLOOR
+        if 0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF or cp >= 0x20000:
+            return FLOOR  # Han (and Hangul) outside the tables
+        return _OTHER_LETTER
     return _SYMBOL
 
 

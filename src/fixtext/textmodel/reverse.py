@@ -205,13 +205,24 @@ def _decoder(codec: str, errors: str = "strict"):  # type: ignore[no-untyped-def
     return cls(errors)
 
 
-def _decode_window(data: bytes, codec: str, final: bool) -> tuple[str, int] | None:
-    """Strictly decode; returns (text, pending bytes) or None on an error."""
+def _decode_window(data: bytes, codec: str, final: bool, need: int = 0) -> tuple[str, int] | None:
+    """Decode ``data``; returns (text, pending bytes) or None.
+
+    The window may run into text this reading does not apply to (a clean
+    sentence after a mojibake span): decoding stops at the first invalid
+    byte, and the result counts only if it covers the first ``need`` bytes
+    (the ones being guessed)."""
     dec = _decoder(codec)
     try:
         text = dec.decode(data, final)
-    except UnicodeDecodeError:
-        return None
+    except UnicodeDecodeError as exc:
+        if exc.start < need:
+            return None
+        try:
+            text = data[: exc.start].decode(codec)
+        except UnicodeDecodeError:
+            return None
+        return text, 0
     pending = len(dec.getstate()[0]) if not final else 0
     return text, pending
 
@@ -343,7 +354,7 @@ def fill_lost(
         for combo in itertools.product(*choices):
             for p, v in zip(cl, combo):
                 buf[p] = v
-            got = _decode_window(bytes(buf[b:end]), writer, final)
+            got = _decode_window(bytes(buf[b:end]), writer, final, p1 + 1 - b)
             if got is None:
                 continue
             text, pending = got
@@ -457,6 +468,10 @@ def restore_deleted(buf: bytearray, model: TextModel) -> tuple[bytearray, list[t
     return out, inserted
 
 
+#: See reverse_layer: the score above which a reading is worth filling.
+_PLAUSIBLE = -9.0
+
+
 # -- one layer ----------------------------------------------------------
 
 
@@ -536,9 +551,10 @@ def reverse_layer(
             probe[w] = 0xFF
         probe_text = bytes(probe).decode(writer, "replace")
         # Filling is costly (up to 4096 decodings per lost character): do it
-        # only for a reading that already beats the input where it is intact.
-        intact = probe_text.replace("\ufffd", "")
-        if intact and model.score(intact) > model.score(text.replace("\ufffd", "")) + 0.5:
+        # only for a reading whose valid part is plausible text (real text
+        # scores -4 to -8 per character, wrong readings -10 to -13).
+        intact = "".join(c for c in probe_text if c != "\ufffd" and not "\udc80" <= c <= "\udcff")
+        if intact and model.score(intact) > _PLAUSIBLE:
             prof = profile_of(probe_text, model, hint)
             buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
         else:
