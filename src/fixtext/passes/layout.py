@@ -330,7 +330,12 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
                 score = sup * (1.15 if slack == tight else 1.0) + (0.01 if measure == "chars" else 0)
                 if score > best_score:
                     best_score = score
-                    best = WrapWidth(v, measure, slack, slack == tight, sup)
+                    width = v
+                    if not cjk:
+                        # word wrap: no line is longer than the width, and the
+                        # longest ordinary line comes within a letter or two of it
+                        width = max(s for s in sizes if s <= v + slack)
+                    best = WrapWidth(width, measure, slack, slack == tight, sup)
     return best
 
 
@@ -430,13 +435,15 @@ class _Unwrapper:
         nonblank = [ln for ln in lines if not ln.blank and not ln.protected]
         indents = Counter(_indent_of(ln) for ln in nonblank)
         self.typical_indent = indents.most_common(1)[0][0] if indents else 0
-        # Does the document separate paragraphs by blank lines?  Count the
-        # breaks after lines that end a sentence.
-        gaps = Counter()
+        # Does the document separate paragraphs by blank lines?  Look at the
+        # breaks after lines that are paragraph ends by any account: lines
+        # short of the wrap width (or, without one, ending a sentence).
+        gaps: Counter[bool] = Counter()
+        self.a_first = False
         for a, b, k in self._pairs():
-            if ends_sentence(a.body):
+            if (not self.full(a, b)) if wrap is not None else ends_sentence(a.body):
                 gaps[k > 0] += 1
-        self.blank_separated = gaps[True] >= 2 and gaps[True] >= 2 * gaps[False]
+        self.blank_separated = gaps[True] >= 1 and gaps[True] >= 2 * gaps[False]
         self._vocab: set[str] | None = None
         self.a_first = True  # is line A the first line of its paragraph?
         # long prose lines that end mid-sentence: rare in a document whose
@@ -620,9 +627,14 @@ class _Unwrapper:
             return 0, " ", ""
         if x in "—–" or ab.endswith("--"):
             return 0, "", ""
-        if self.cjk and self.wrap is not None and self.wrap.exact:
-            # a character-count wrap cuts Latin words anywhere: "o|reilly"
-            return 0, "", "word cut by a character-count wrap"
+        if self.cjk and (
+            (self.wrap is not None and self.wrap.exact)
+            or (x.isdigit() and y.isdigit())
+            or not re.search(r"\s[A-Za-z0-9\u00c0-\u024f]+$", ab)
+        ):
+            # a character-count wrap cuts Latin words and numbers anywhere
+            # ("o|reilly", "48|00"); Latin glued to Han has no space to restore
+            return 0, "", "word cut by the wrap"
         return 0, " ", ""
 
     def run(self) -> list[Edit]:

@@ -1,0 +1,177 @@
+"""Round trip of the unwrap pass: unwrap(wrap(paragraphs, w)) == paragraphs.
+
+    python benchmarks/bench_unwrap.py [--cases 1000] [--seed 1] [--show 3]
+
+Chinese: 2-5 real paragraphs from fixtures/corpus/zh_paragraphs.txt (written
+for this project, never used to tune the pass) cut every ``w`` characters,
+``w`` in 12..40, separated by a blank line as pdftotext and the wrap_cjk dev
+family do; variants add stray blank lines at mid-sentence breaks, wrap by
+display columns instead of characters, or separate paragraphs by nothing.
+Seed 000's paragraphs (the web version of the article that seeds 001 and 003
+come from) are a second source, reported separately.
+
+English: 2-4 paragraphs of fixtures/corpus/en_paragraphs.txt wrapped by
+``textwrap`` at 30..80 columns (which breaks after the hyphen of
+``long-term``), sometimes with a word hyphenated at the line end; the blank
+lines between paragraphs must survive, real hyphenated words keep their
+hyphen, and ``exam-``/``ple`` is rejoined.
+
+Only unwrap (and trailing_whitespace) run, so the numbers are this pass's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import fixtext
+from fixtext.passes.layout import display_width
+
+ROOT = Path(__file__).resolve().parent.parent
+TERMINAL = "。！？…”"
+
+
+def load(name: str) -> list[str]:
+    return [ln for ln in (ROOT / "fixtures" / "corpus" / name).read_text("utf-8").split("\n") if ln.strip()]
+
+
+def seed_paragraphs() -> list[str]:
+    """Long prose paragraphs of seed 000, with its half-width marks made canonical."""
+    path = ROOT / "seeds" / "000_a573cd66cf0279ff.txt"
+    if not path.exists():
+        return []
+    out = []
+    for ln in path.read_text("utf-8").split("\n"):
+        ln = ln.strip()
+        if len(ln) >= 40 and "http" not in ln and "-->" not in ln and "。" in ln:
+            ln = ln.replace(",", "，").replace(";", "；").replace("!", "！").replace(":", "：")
+            out.append(ln)
+    return out
+
+
+def cut_chars(p: str, w: int) -> list[str]:
+    return [p[i : i + w] for i in range(0, len(p), w)]
+
+
+def cut_cols(p: str, w: int) -> list[str]:
+    lines, cur, width = [], "", 0
+    for ch in p:
+        cw = display_width(ch)
+        if width + cw > w and cur:
+            lines.append(cur)
+            cur, width = "", 0
+        cur += ch
+        width += cw
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def wrap_zh(
+    rng: random.Random,
+    paras: list[str],
+    w: int,
+    *,
+    cutter: Callable[[str, int], list[str]] = cut_chars,
+    stray: float = 0.0,
+    blank_between: bool = True,
+) -> str:
+    blocks = []
+    for p in paras:
+        lines = cutter(p, w)
+        out = [lines[0]]
+        for ln in lines[1:]:
+            # a stray blank line (page/column break) only where the sentence goes on
+            if stray and out[-1][-1] not in TERMINAL and rng.random() < stray:
+                out.append("")
+            out.append(ln)
+        blocks.append("\n".join(out))
+    return ("\n\n" if blank_between else "\n").join(blocks) + "\n"
+
+
+def hyphenate(rng: random.Random, text: str, w: int) -> str:
+    """textwrap, then sometimes split the first word of a line with a hyphen."""
+    lines = textwrap.wrap(text, w, break_on_hyphens=True)
+    out = []
+    for i, ln in enumerate(lines):
+        if i + 1 < len(lines) and rng.random() < 0.3:
+            m = re.match(r"[a-z]{7,}", lines[i + 1])
+            word = m.group() if m else ""
+            cut = len(word) // 2
+            if m and len(ln) + 1 + cut + 1 <= w:
+                ln = ln + " " + word[:cut] + "-"
+                lines[i + 1] = word[cut:] + lines[i + 1][len(word) :]
+        out.append(ln)
+    return "\n".join(out)
+
+
+def run_zh(rng: random.Random, source: list[str], n: int, show: int, **kw: object) -> tuple[int, int]:
+    ok = 0
+    shown = 0
+    for _ in range(n):
+        paras = rng.sample(source, rng.randint(2, min(5, len(source))))
+        w = rng.randint(12, 40)
+        text = wrap_zh(rng, paras, w, **kw)  # type: ignore[arg-type]
+        want = "\n".join(paras) + "\n"
+        got = fixtext.repair(text, passes=["unwrap", "trailing_whitespace"]).text
+        if got == want:
+            ok += 1
+        elif shown < show:
+            shown += 1
+            print(f"--- w={w} {kw}\n{text}--- got\n{got}--- want\n{want}")
+    return ok, n
+
+
+def run_en(rng: random.Random, source: list[str], n: int, show: int) -> tuple[int, int]:
+    ok = 0
+    shown = 0
+    for _ in range(n):
+        paras = rng.sample(source, rng.randint(2, min(4, len(source))))
+        w = rng.randint(30, 80)
+        text = "\n\n".join(hyphenate(rng, p, w) for p in paras) + "\n"
+        want = "\n\n".join(paras) + "\n"
+        got = fixtext.repair(text, passes=["unwrap", "trailing_whitespace"]).text
+        if got == want:
+            ok += 1
+        elif shown < show:
+            shown += 1
+            print(f"--- w={w}\n{text}--- got\n{got}--- want\n{want}")
+    return ok, n
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--show", type=int, default=0)
+    args = ap.parse_args(argv)
+    rng = random.Random(args.seed)
+    zh = load("zh_paragraphs.txt")
+    en = load("en_paragraphs.txt")
+    seed = seed_paragraphs()
+    n = args.cases
+    rows = [
+        ("zh, chars, blank-separated", run_zh(rng, zh, n, args.show)),
+        ("zh, chars, + stray blank lines", run_zh(rng, zh, n, args.show, stray=0.2)),
+        ("zh, columns, + stray blank lines", run_zh(rng, zh, n, args.show, cutter=cut_cols, stray=0.2)),
+        ("zh, chars, no blank lines", run_zh(rng, zh, n, args.show, blank_between=False)),
+        ("en, textwrap + hyphens", run_en(rng, en, n, args.show)),
+    ]
+    if seed:
+        rows.append(("seed 000 paragraphs, + stray", run_zh(rng, seed, n, args.show, stray=0.2)))
+    t0 = time.perf_counter()
+    print(f"{'variant':36} {'cases':>6} {'exact':>7}")
+    for name, (ok, total) in rows:
+        print(f"{name:36} {total:6d} {100 * ok / total:6.1f}%")
+    print(f"({time.perf_counter() - t0:.1f} s to print)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
