@@ -1,0 +1,210 @@
+"""unwrap and spacing: round trips on real paragraphs, must-not-touch properties."""
+
+from __future__ import annotations
+
+import random
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fixtext
+from fixtext.core import ConfigError, Pipeline
+from fixtext.passes.layout import Spacing, Unwrap, estimate_wrap_width
+
+ROOT = Path(__file__).resolve().parent.parent
+ZH = [ln for ln in (ROOT / "fixtures/corpus/zh_paragraphs.txt").read_text("utf-8").split("\n") if ln]
+EN = [ln for ln in (ROOT / "fixtures/corpus/en_paragraphs.txt").read_text("utf-8").split("\n") if ln]
+TERMINAL = "。！？…”"
+
+
+def unwrap(text: str, **opts: object) -> str:
+    return fixtext.repair(text, passes=["unwrap", "trailing_whitespace"], options={"unwrap": opts} if opts else None).text
+
+
+def wrap(paras: list[str], w: int, rng: random.Random, stray: float = 0.0) -> str:
+    blocks = []
+    for p in paras:
+        lines = [p[i : i + w] for i in range(0, len(p), w)]
+        out = [lines[0]]
+        for ln in lines[1:]:
+            if stray and out[-1][-1] not in TERMINAL and rng.random() < stray:
+                out.append("")
+            out.append(ln)
+        blocks.append("\n".join(out))
+    return "\n\n".join(blocks) + "\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(ZH), min_size=2, max_size=4, unique=True),
+    st.integers(12, 40),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_round_trip_chinese(paras: list[str], w: int, stray: bool, rng: random.Random) -> None:
+    text = wrap(paras, w, rng, 0.25 if stray else 0.0)
+    got = unwrap(text)
+    # the property is exact on >= 98% of cases (benchmarks/bench_unwrap.py);
+    # here: never a line break or blank line inside a sentence that
+    # continues, and never two paragraphs merged when the first is short
+    want = "\n".join(paras) + "\n"
+    if got != want:
+        # the only ambiguity the model admits: a paragraph that fills its
+        # last line exactly and ends on a sentence mark before a blank line
+        # (or a sentence mark at the width before a stray blank)
+        assert got.replace("\n", "") == want.replace("\n", "")
+
+
+def test_round_trip_rate_chinese() -> None:
+    rng = random.Random(7)
+    ok = 0
+    n = 200
+    for _ in range(n):
+        paras = rng.sample(ZH, rng.randint(2, 5))
+        text = wrap(paras, rng.randint(12, 40), rng, rng.choice([0.0, 0.2]))
+        ok += unwrap(text) == "\n".join(paras) + "\n"
+    assert ok >= 0.96 * n
+
+
+def test_stray_blank_lines_inside_a_sentence_join() -> None:
+    # wrapped text: a blank line after a line that reaches the width mid-sentence
+    out = unwrap(
+        "这五年，凯里不负重托！全市上下在以习近平同志为\n\n核心的党中央坚强领导下，认真贯彻落实习近平总\n"
+        "书记视察贵州的重要指示精神，全面贯彻落实中央\n和省委、州委各项决策部署，不忘初心、感恩奋进\n"
+        "，举全市之力胜利完成“十三五”规划主要目标任务\n。\n"
+    )
+    assert out.count("\n") == 1
+    # one paragraph per line, blank-separated (seed 003's layout): a long
+    # prose line that stops inside a clause is joined to the prose after it
+    paras = ZH[10:15]
+    cut = paras[2].index("，", 20) + 6
+    text = "\n\n".join([*paras[:2], paras[2][:cut], paras[2][cut:], *paras[3:]]) + "\n"
+    assert unwrap(text) == "\n".join(paras) + "\n"
+
+
+def test_headings_and_bylines_stay() -> None:
+    body = "凯里市深入贯彻习近平总书记关于扶贫工作系列重要论述，坚持以脱贫攻坚统揽经济社会发展全局，汇全市之智、举全市之力，精锐尽出。"
+    lines = [body[i : i + 24] for i in range(0, len(body), 24)]
+    text = "精锐尽出——战贫困\n\n○通讯员 熊顺才\n\n" + "\n".join(lines) + "\n\n善作善成——兴产业\n"
+    out = unwrap(text)
+    assert out == "精锐尽出——战贫困\n○通讯员 熊顺才\n" + body + "\n善作善成——兴产业\n"
+
+
+def test_english_round_trip_keeps_blank_lines_and_real_hyphens() -> None:
+    rng = random.Random(3)
+    ok = 0
+    for _ in range(60):
+        paras = rng.sample(EN, 3)
+        w = rng.randint(40, 78)
+        text = "\n\n".join(textwrap.fill(p, w) for p in paras) + "\n"
+        got = unwrap(text)
+        assert got.count("\n\n") == 2  # blank-line structure of English is kept
+        assert "long-term" in got or "long-term" not in "".join(paras)
+        ok += got == "\n\n".join(paras) + "\n"
+    assert ok >= 30
+
+
+def test_end_of_line_hyphen_removed_only_for_words() -> None:
+    para = (
+        "The researchers measured the temperature of the lake every morning for three "
+        "consecutive winters and concluded that the deep water acted as a reservoir of heat, "
+        "delaying the formation of ice by several weeks in most years."
+    )
+    lines = textwrap.wrap(para, 40)
+    text = "\n".join(lines) + "\n"
+    text = text.replace("three\nconsecutive", "three consec-\nutive", 1)
+    assert "consecutive" in unwrap(text)
+    text2 = "\n".join(textwrap.wrap(para.replace("deep water", "state-of-the-art water"), 40, break_on_hyphens=True))
+    assert "state-of-the-art" in unwrap(text2 + "\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "床前明月光\n疑是地上霜\n举头望明月\n低头思故乡\n",
+        "北京市海淀区\n中关村大街1号\n邮编100080\n",
+        "```\nfor i in range(10):\n    print(i)\n```\n",
+        "| 名称 | 数量 |\n|---|---|\n| 苹果 | 3 |\n",
+        "今天天气很好。\n我们去公园散步吧。\n好。\n",
+        "# Title\n\nSome text here.\n\n- item one\n- item two\n",
+    ],
+)
+def test_left_alone(text: str) -> None:
+    assert Unwrap().find(text, None) == []
+
+
+def test_non_cjk_blank_lines_kept_chinese_removed() -> None:
+    assert unwrap("Para one.\n\n\nPara two.\n") == "Para one.\n\n\nPara two.\n"
+    assert unwrap("第一段。\n\n第二段。\n") == "第一段。\n第二段。\n"
+    assert unwrap("第一段。\n\n第二段。\n", paragraph_separator="keep") == "第一段。\n\n第二段。\n"
+    assert unwrap("第一段。\n第二段。\n", paragraph_separator="\n\n") == "第一段。\n\n第二段。\n"
+    with pytest.raises(ConfigError):
+        Unwrap(paragraph_separator="x")
+
+
+def test_wrap_width_estimate() -> None:
+    body = "".join(ZH[:3])
+    lines = [body[i : i + 20] for i in range(0, len(body), 20)]
+    w = estimate_wrap_width(lines, True)
+    assert w is not None and w.width == 20 and w.exact
+    assert estimate_wrap_width(ZH[:6], True) is None  # one paragraph per line
+
+
+def test_clean_text_unchanged_and_idempotent() -> None:
+    clean = "\n".join(ZH) + "\n"
+    assert fixtext.repair(clean).text == clean
+    wrapped = wrap(ZH[:4], 17, random.Random(1), 0.2)
+    once = fixtext.repair(wrapped).text
+    assert fixtext.repair(once).text == once
+
+
+def test_log_replays_and_reverts() -> None:
+    wrapped = wrap(ZH[4:8], 23, random.Random(2), 0.3)
+    r = fixtext.repair(wrapped)
+    assert r.log.replay(wrapped) == r.text
+    assert r.log.revert(r.text) == wrapped
+
+
+# -- spacing ---------------------------------------------------------------
+
+
+def spacing(text: str, **opts: object) -> str:
+    return Pipeline([Spacing(**opts)]).run(text)[0]  # type: ignore[arg-type]
+
+
+def test_spacing_examples() -> None:
+    assert spacing("苗 岭 明 珠 放 华 彩") == "苗岭明珠放华彩"
+    assert spacing("奋力开启发展新局 面，必须紧扣发展主线。") == "奋力开启发展新局面，必须紧扣发展主线。"
+    assert spacing("5461 名党员干部结对帮扶全市1.64 万户贫困户。") == "5461名党员干部结对帮扶全市1.64万户贫困户。"
+    assert spacing("干在实处 走在前列") == "干在实处 走在前列"
+    assert spacing("凯里 文明城市守正创新") == "凯里 文明城市守正创新"
+    assert spacing("城区一隅。苏志平 摄") == "城区一隅。苏志平 摄"
+    assert spacing("建成公园广场70个，人均公园绿地面积达14.82平方米。", latin_spacing="add") == (
+        "建成公园广场 70 个，人均公园绿地面积达 14.82 平方米。"
+    )
+    assert spacing("共有 5461 名党员。", latin_spacing="keep") == "共有 5461 名党员。"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=200))
+def test_spacing_and_punctuation_never_touch_ascii(text: str) -> None:
+    mixed = "这是一段中文。\n" + text + "\n"
+    for name in ("spacing", "punctuation"):
+        out = fixtext.repair(mixed, passes=[name]).text
+        assert out.split("\n")[1] == text.split("\n")[0] or "\n" in text
+
+
+CODE = st.sampled_from(["x = f(a, b); y = 1:2", "if (a) { b(); }", "print('中, 文')", "  中 文 , ; ( )"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(CODE, min_size=1, max_size=4), st.sampled_from(ZH))
+def test_code_blocks_untouched(code: list[str], para: str) -> None:
+    block = "```\n" + "\n".join(code) + "\n```"
+    text = para + "\n" + block + "\n" + para + "\n"
+    for name in ("spacing", "punctuation"):
+        out = fixtext.repair(text, passes=[name]).text
+        assert block in out
