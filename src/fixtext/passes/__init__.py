@@ -10,7 +10,7 @@ typography (punctuation), then the optional script conversion.
 from __future__ import annotations
 
 from ..core import ConfigError, Pass
-from .duplicates import DoubledText, RepeatedParagraphs, Stutters
+from .duplicates import DoubledText, NearDuplicates, RepeatedParagraphs, Stutters
 from .layout import Spacing, Unwrap
 from .markup import CmsResidue, HtmlEntities
 from .misalignment import MisalignedGbk
@@ -38,7 +38,7 @@ REGISTRY: tuple[type, ...] = (
     # -- layout (issue 4) --
     Unwrap, Spacing,  # issue 4: paragraphs from hard-wrapped lines, then join/letter spacing
     # -- duplicates (issue 5) --
-    RepeatedParagraphs, DoubledText, Stutters,  # issue 5: exact repeats, bold-render doubles, loops
+    RepeatedParagraphs, NearDuplicates, DoubledText, Stutters,  # issue 5: exact repeats, restatements, bold-render doubles, loops
     # -- typography and script (issue 4) --
     Punctuation, Script,  # issue 4: canonical CJK punctuation, then optional OpenCC conversion
     TrailingWhitespace,

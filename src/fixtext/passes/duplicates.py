@@ -460,3 +460,227 @@ class Stutters:
                 )
             )
         return edits
+
+
+# ---------------------------------------------------------------------------
+# near_duplicates: MinHash over character 3-grams, LSH banding, exact check
+
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+#: Signature size and banding.  64 hashes in 16 bands of 4 rows: a pair with
+#: 3-gram Jaccard similarity J becomes a candidate with probability
+#: 1 - (1 - J**4)**16, i.e. 0.98 at J = 0.68 (a summary bullet of seed 004
+#: against its paragraph), 0.5 at J = 0.45, 0.0016 at J = 0.1 (unrelated
+#: news paragraphs of one source sit at 0.02-0.1).  See
+#: benchmarks/bench_near_dup.py for recall and time.
+NUM_PERM = 64
+BANDS = 16
+_MERSENNE = (1 << 61) - 1
+
+
+@lru_cache(maxsize=1)
+def _hash_params() -> tuple[Any, Any]:
+    import numpy as np
+
+    # fixed seed: the same input always yields the same candidates
+    rng = np.random.default_rng(20211218)
+    a = rng.integers(1, 1 << 61, size=(NUM_PERM, 1), dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 1 << 61, size=(NUM_PERM, 1), dtype=np.uint64)
+    return a, b
+
+
+def shingle_codes(key: str) -> Any:
+    """Character 3-grams of ``key`` as exact 63-bit integers (three 21-bit code points).
+
+    >>> len(shingle_codes("abcd"))
+    2
+    """
+    import numpy as np
+
+    cps = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(cps) < 3:
+        return cps[:0]
+    return (cps[:-2] << np.uint64(42)) | (cps[1:-1] << np.uint64(21)) | cps[2:]
+
+
+def minhash_signatures(keys: list[str]) -> Any:
+    """MinHash signatures (``NUM_PERM`` x len(keys)) of the keys' 3-gram sets.
+
+    All shingles of all keys are hashed in one vectorised step with
+    multiply-shift hashing (``a*x + b`` modulo 2**64, top bits), then the
+    per-key minima are taken with ``minimum.reduceat``.  Keys need at least
+    three characters.
+    """
+    import numpy as np
+
+    codes = [shingle_codes(k) for k in keys]
+    sizes = np.array([len(c) for c in codes])
+    if (sizes == 0).any():
+        raise ValueError("every key needs at least 3 characters")
+    flat = np.concatenate(codes)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    a, b = _hash_params()
+    with np.errstate(over="ignore"):
+        h = (a * flat[None, :] + b) >> np.uint64(3)
+    return np.minimum.reduceat(h, starts, axis=1)
+
+
+def lsh_candidates(sig: Any, bands: int = BANDS) -> dict[int, list[int]]:
+    """Earlier items sharing at least one LSH band with each item (item -> earlier items)."""
+    rows = sig.shape[0] // bands
+    out: dict[int, list[int]] = {}
+    for band in range(bands):
+        block = sig[band * rows : (band + 1) * rows].T
+        seen: dict[bytes, int] = {}
+        for i, row in enumerate(block):
+            k = row.tobytes()
+            j = seen.setdefault(k, i)
+            if j != i:
+                lst = out.setdefault(i, [])
+                if j not in lst:
+                    lst.append(j)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicates:
+    """Remove a paragraph that restates an earlier one with small differences.
+
+    Candidates come from MinHash signatures over character 3-grams of the
+    paragraph keys (:func:`paragraph_key`) with LSH banding, so the work is
+    linear in the number of paragraphs, never all pairs.  Each candidate
+    pair is then checked exactly: ``containment`` = the share of the later
+    paragraph's 3-grams found in the earlier one.
+
+    * ``containment >= remove_threshold``: the later paragraph adds (almost)
+      nothing and is removed, unless it has a number the earlier lacks (a
+      different fact, ``2020年增长5%`` against ``2021年增长5%``): then noted.
+    * ``note_threshold <= containment < remove_threshold``, or an earlier
+      paragraph contained in a *later, longer* one (a lead that the body
+      expands): only noted (kind ``note``), the text is kept.
+
+    Paragraphs are lines of at least ``min_chars`` key characters with
+    sentence punctuation; headings, refrains and code are never compared.
+
+    >>> body = "为了夯实脱贫攻坚的党建根基，全市持续充实基层扶贫干部力量，引进书记二百四十余名。"
+    >>> text = body + "\\n其他内容，与上面的段落没有关系，讲的是另一件事。\\n●为夯实脱贫攻坚的党建根基，全市持续充实基层扶贫干部力量，引进书记二百四十余名\\n"
+    >>> [(e.kind, e.reason[:22]) for e in NearDuplicates().find(text, None)]
+    [('repair', 'line 3 restates line 1')]
+    """
+
+    name: ClassVar[str] = "near_duplicates"
+    description: ClassVar[str] = "remove paragraphs that restate an earlier paragraph (MinHash/LSH); flag weaker matches"
+    enabled_by_default: ClassVar[bool] = True
+
+    #: Containment at or above which the later paragraph is removed.  The
+    #: seed restatements measure 0.91-0.99; distinct paragraphs of one
+    #: article that share a long phrase measure under 0.6.
+    remove_threshold: float = 0.9
+    note_threshold: float = 0.6
+    min_chars: int = 20
+    confidence: float = 0.8
+    #: Most candidates checked exactly per paragraph (the LSH band matches
+    #: are ranked by how many bands agree).
+    max_candidates: int = 8
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.note_threshold <= self.remove_threshold <= 1.0:
+            raise ConfigError("near_duplicates: need 0 < note_threshold <= remove_threshold <= 1")
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        if text.count("\n") < 1:
+            return []
+        lines = [ln for ln in _lines(text) if ln.text.strip()]
+        keys = [paragraph_key(ln.text) for ln in lines]
+        idx = [
+            i
+            for i, k in enumerate(keys)
+            if len(k) >= self.min_chars and _is_prose(lines[i].text, k)
+        ]
+        if len(idx) < 2:
+            return []
+        return self._compare(text, lines, keys, idx)
+
+    def _compare(self, text: str, lines: list[_Line], keys: list[str], idx: list[int]) -> list[Edit]:
+        found = near_duplicate_pairs(
+            [keys[i] for i in idx], self.note_threshold, self.max_candidates
+        )
+        removed: dict[int, str] = {}
+        notes: list[Edit] = []
+        for later, earlier, c_later, c_earlier in found:
+            li, ei = idx[later], idx[earlier]
+            if li in removed or keys[li] == keys[ei]:
+                continue  # exact copies are repeated_paragraphs' business
+            here, there = lines[li].number, lines[ei].number
+            new_numbers = set(_NUM.findall(keys[li])) - set(_NUM.findall(keys[ei]))
+            if c_later >= self.remove_threshold and not new_numbers:
+                removed[li] = (
+                    f"line {here} restates line {there} ({c_later:.0%} of its 3-grams are there)"
+                )
+                continue
+            if c_later >= self.remove_threshold:
+                why = f"line {here} restates line {there} ({c_later:.0%}) but has other numbers"
+            elif c_earlier >= self.remove_threshold:
+                why = f"line {here} expands line {there} ({c_earlier:.0%} of line {there} is in it)"
+            else:
+                why = f"line {here} resembles line {there} ({c_later:.0%} of its 3-grams are there)"
+            ln = lines[li]
+            notes.append(Edit(ln.start, ln.end, ln.text, why, self.confidence, "note"))
+        edits = _remove_lines(lines, removed, self.confidence)
+        taken = {(e.start, e.end) for e in edits}
+        return edits + [n for n in notes if not any(s <= n.start < e for s, e in taken)]
+
+
+def near_duplicate_pairs(
+    keys: list[str], threshold: float, max_candidates: int = 8
+) -> list[tuple[int, int, float, float]]:
+    """Pairs (later, earlier, containment of later, containment of earlier) above ``threshold``.
+
+    Either containment may pass the threshold.  For each later item only
+    its best earlier match is returned.  Keys need at least 3 characters.
+    """
+    if len(keys) < 2:
+        return []
+    sig = minhash_signatures(keys)
+    cands = lsh_candidates(sig)
+    if not cands:
+        return []
+    sets: dict[int, set[str]] = {}
+
+    def grams(i: int) -> set[str]:
+        s = sets.get(i)
+        if s is None:
+            k = keys[i]
+            s = sets[i] = {k[j : j + 3] for j in range(len(k) - 2)}
+        return s
+
+    out = []
+    for later in sorted(cands):
+        ranked = sorted(cands[later], key=lambda j: -int((sig[:, j] == sig[:, later]).sum()))
+        best: tuple[int, int, float, float] | None = None
+        for earlier in ranked[:max_candidates]:
+            a, b = grams(later), grams(earlier)
+            inter = len(a & b)
+            c_later, c_earlier = inter / len(a), inter / len(b)
+            if max(c_later, c_earlier) < threshold:
+                continue
+            if best is None or c_later > best[2]:
+                best = (later, earlier, c_later, c_earlier)
+        if best is not None:
+            out.append(best)
+    return out
+
+
+def _remove_lines(lines: list[_Line], removed: dict[int, str], confidence: float) -> list[Edit]:
+    """One removal edit per run of consecutive removed lines."""
+    edits = []
+    order = sorted(removed)
+    k = 0
+    while k < len(order):
+        j = k
+        while j + 1 < len(order) and order[j + 1] == order[j] + 1:
+            j += 1
+        start, end = _removal_span(lines, order[k], order[j])
+        reason = "; ".join(removed[i] for i in order[k : j + 1])
+        edits.append(Edit(start, end, "", reason, confidence))
+        k = j + 1
+    return edits
