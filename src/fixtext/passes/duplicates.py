@@ -131,6 +131,8 @@ def _removal_span(lines: list[_Line], first: int, last: int) -> tuple[int, int]:
     """
     if last + 1 < len(lines):
         return lines[first].start, lines[last + 1].start
+    if first == 0:  # nothing else is left: the text keeps its own ending
+        return lines[0].start, lines[last].end
     return lines[first - 1].end, lines[last].end
 
 

@@ -1,0 +1,150 @@
+"""Paragraphs shared between files: a summary for batch runs, removal on request.
+
+When a directory or an archive is processed at once, the same paragraph
+often appears in many files: a site's boilerplate (copyright notices,
+"related reading" boxes, editor notes) or one article syndicated into
+several pages.  That is worth *reporting*; removing it is a decision about
+the corpus, so it is an explicit option, never the default.
+
+The API, for the batch runner (``fixtext.io``):
+
+``shared_paragraphs(docs, min_chars=30, min_files=2) -> list[SharedParagraph]``
+    ``docs`` maps a file name to its (repaired) text.  Returns every
+    paragraph (line) of at least ``min_chars`` comparison-key characters
+    that appears in ``min_files`` or more files, most widespread first.
+    Two lines are the same paragraph when their
+    :func:`fixtext.passes.duplicates.paragraph_key` is equal (spacing,
+    punctuation width and a leading bullet ignored), as for the in-file
+    ``repeated_paragraphs`` pass.  Memory: one 16-byte digest per distinct
+    paragraph plus the file lists of the shared ones.
+
+``SharedParagraphs(shared, member)``
+    A pass (not registered, off unless the runner adds it) that removes the
+    shared paragraphs from file ``member`` unless ``member`` is the first
+    file that has them (``keep="first"``) or from every file
+    (``keep="none"``).  Running it through the normal pipeline gives the
+    usual replayable, revertible log entries.
+
+>>> docs = {"a.txt": "版权所有，未经授权不得转载本网站的任何内容。\\n甲文正文。\\n",
+...         "b.txt": "乙文正文。\\n版权所有, 未经授权不得转载本网站的任何内容\\n"}
+>>> [(s.files, s.count) for s in shared_paragraphs(docs, min_chars=10)]
+[(('a.txt', 'b.txt'), 2)]
+>>> from fixtext.core import Pipeline
+>>> p = SharedParagraphs(tuple(shared_paragraphs(docs, min_chars=10)), member="b.txt")
+>>> Pipeline([p]).run(docs["b.txt"])[0]
+'乙文正文。\\n'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .core import ConfigError, Context, Edit
+from .passes.duplicates import _lines, _removal_span, paragraph_key
+
+__all__ = ["SharedParagraph", "SharedParagraphs", "shared_paragraphs"]
+
+
+@dataclass(frozen=True, slots=True)
+class SharedParagraph:
+    """One paragraph found in several files."""
+
+    text: str  #: the paragraph as it reads in the first file that has it
+    files: tuple[str, ...]  #: the files that have it, in the order given
+    key: str  #: its comparison key
+
+    @property
+    def count(self) -> int:
+        """How many files have it."""
+        return len(self.files)
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def shared_paragraphs(
+    docs: Mapping[str, str], min_chars: int = 30, min_files: int = 2
+) -> list[SharedParagraph]:
+    """Paragraphs that appear in at least ``min_files`` of ``docs`` (see the module docstring).
+
+    ``min_chars`` defaults to 30 key characters: short lines (headings,
+    dates, bylines, "图片") recur across any set of news pages and say
+    nothing about shared content.
+    """
+    if min_files < 2:
+        raise ConfigError("shared_paragraphs: min_files must be >= 2")
+    files_of: dict[bytes, list[str]] = {}
+    first: dict[bytes, tuple[str, str]] = {}
+    for name, text in docs.items():
+        seen: set[bytes] = set()
+        for line in _lines(text):
+            if len(line.text) < min_chars:
+                continue
+            key = paragraph_key(line.text)
+            if len(key) < min_chars:
+                continue
+            d = _digest(key)
+            if d in seen:
+                continue  # a repeat inside one file counts once
+            seen.add(d)
+            lst = files_of.setdefault(d, [])
+            if not lst:
+                first[d] = (line.text.strip(), key)
+            lst.append(name)
+    out = [
+        SharedParagraph(first[d][0], tuple(names), first[d][1])
+        for d, names in files_of.items()
+        if len(names) >= min_files
+    ]
+    out.sort(key=lambda s: (-s.count, s.files[0], s.text))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SharedParagraphs:
+    """Remove paragraphs shared between files (an explicit batch option).
+
+    ``keep="first"`` keeps each paragraph in the first file that has it;
+    ``keep="none"`` removes it everywhere (boilerplate).
+    """
+
+    name: ClassVar[str] = "shared_paragraphs"
+    description: ClassVar[str] = "remove paragraphs shared with other files (batch option, off by default)"
+    enabled_by_default: ClassVar[bool] = False
+
+    shared: Sequence[SharedParagraph] = ()
+    member: str = ""
+    keep: str = "first"
+
+    def __post_init__(self) -> None:
+        if self.keep not in ("first", "none"):
+            raise ConfigError("shared_paragraphs: keep must be 'first' or 'none'")
+
+    def find(self, text: str, ctx: Context | None) -> list[Edit]:
+        wanted = {
+            s.key: s
+            for s in self.shared
+            if self.member in s.files and (self.keep == "none" or s.files[0] != self.member)
+        }
+        if not wanted:
+            return []
+        lines = [ln for ln in _lines(text) if ln.text.strip()]
+        hits = [i for i, ln in enumerate(lines) if paragraph_key(ln.text) in wanted]
+        edits = []
+        k = 0
+        while k < len(hits):
+            j = k
+            while j + 1 < len(hits) and hits[j + 1] == hits[j] + 1:
+                j += 1
+            start, end = _removal_span(lines, hits[k], hits[j])
+            s = wanted[paragraph_key(lines[hits[k]].text)]
+            where = "all files" if self.keep == "none" else f"kept in {s.files[0]}"
+            edits.append(
+                Edit(start, end, "", f"paragraph shared by {s.count} files ({where})", 1.0)
+            )
+            k = j + 1
+        return edits
