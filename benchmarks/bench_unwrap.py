@@ -96,19 +96,40 @@ def wrap_zh(
 
 
 def hyphenate(rng: random.Random, text: str, w: int) -> str:
-    """textwrap, then sometimes split the first word of a line with a hyphen."""
-    lines = textwrap.wrap(text, w, break_on_hyphens=True)
-    out = []
-    for i, ln in enumerate(lines):
-        if i + 1 < len(lines) and rng.random() < 0.3:
-            m = re.match(r"[a-z]{7,}", lines[i + 1])
-            word = m.group() if m else ""
-            cut = len(word) // 2
-            if m and len(ln) + 1 + cut + 1 <= w:
-                ln = ln + " " + word[:cut] + "-"
-                lines[i + 1] = word[cut:] + lines[i + 1][len(word) :]
-        out.append(ln)
-    return "\n".join(out)
+    """Greedy word wrap at ``w`` that sometimes hyphenates a long word to fill a line.
+
+    Existing hyphens are break points too (``long-`` / ``term``), as in
+    ``textwrap`` with ``break_on_hyphens``.
+    """
+    words = re.findall(r"[^\s-]+-?|-", text)
+    # re-attach: "long-" "term" came from "long-term"; spaces separate the rest
+    tokens: list[tuple[str, bool]] = []  # (piece, space after)
+    pos = 0
+    for m in re.finditer(r"[^\s-]+-?|-", text):
+        if tokens:
+            tokens[-1] = (tokens[-1][0], text[pos : m.start()] != "")
+        tokens.append((m.group(), False))
+        pos = m.end()
+    del words
+    lines: list[str] = []
+    cur = ""
+    for piece, space in tokens:
+        cand = cur + piece
+        if len(cand) <= w or not cur:
+            cur = cand + (" " if space else "")
+            continue
+        room = w - len(cur) - 1
+        m = re.match(r"[a-z]+", piece)
+        if m and len(m.group()) >= 7 and room >= 3 and rng.random() < 0.5:
+            cut = min(room, len(m.group()) - 3)
+            lines.append(cur + piece[:cut] + "-")
+            cur = piece[cut:] + (" " if space else "")
+            continue
+        lines.append(cur.rstrip())
+        cur = piece + (" " if space else "")
+    if cur.strip():
+        lines.append(cur.rstrip())
+    return "\n".join(lines)
 
 
 def run_zh(rng: random.Random, source: list[str], n: int, show: int, **kw: object) -> tuple[int, int]:

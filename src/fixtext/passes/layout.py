@@ -69,6 +69,11 @@ _LIST_MARKER = re.compile(
 )
 _BULLET = frozenset("●○◆◇■□▲△▼▽★☆※•▪►◎◉·-*+>#|")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+#: Lines of program text in a Latin document (prose never has these shapes).
+_CODE_LINE = re.compile(
+    r"[{}]\s*$|\)\s*;\s*$|^(?:def|class|import|from\s+\S+\s+import|#include|return)\b.*[:;(]"
+    r"|=>|==|!=|\w\(\)|^\s*[\w.]+\s*=\s*\S"
+)
 
 
 def display_width(s: str) -> int:
@@ -234,7 +239,7 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
         elif cjk and not (_HAN_RE.search(b) or _KANA_RE.search(b)) and re.search(r"[A-Za-z0-9]", b):
             # ASCII or Latin lines inside CJK text: URLs, code, English
             ln.protected = True
-        elif not cjk and re.search(r"[{};]\s*$|^\s*(?:def|class|import|return|for|if)\b|=>|\(\)\s*$", b):
+        elif not cjk and _CODE_LINE.search(b):
             ln.protected = True
         elif i > 0 and lines[i - 1].protected and not lines[i - 1].blank and not cjk:
             continue
@@ -711,7 +716,8 @@ def _is_latin_word(s: str) -> bool:
 
 
 def _first_token(s: str) -> str:
-    m = re.match(r"[A-Za-z0-9\u00c0-\u024f'’-]+|.", s)
+    # a word with the punctuation glued to it: "degrees." did not fit either
+    m = re.match(r"[A-Za-z0-9\u00c0-\u024f'’-]+[.,;:!?)\]\"'”’]*|.", s)
     return m.group() if m else s[:1]
 
 
