@@ -51,7 +51,9 @@ _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 #: Characters that end a sentence (a closing quote/bracket after one of
 #: these still ends it).
-TERMINAL = frozenset("。！？…!?；;.﹖﹗‼⁇～~")
+# "；" is not here: it joins clauses inside a sentence and a paragraph
+# rarely ends on it (list items that do start with a marker).
+TERMINAL = frozenset("。！？…!?.﹖﹗‼⁇～~")
 CLOSERS = frozenset("”’」』）)》〉】〕]\"'")
 #: Lead-ins that end a block before a list or a quotation.
 LEAD_IN = frozenset("：:—")
@@ -313,7 +315,7 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
         tight = 0 if measure == "chars" else 1
         for slack in (tight, (4 if cjk else 12) * unit):
             for v in counts:
-                if v < (8 if cjk else 30) * unit:
+                if v < (6 if cjk else 30) * unit:
                     continue
                 sup_lines = [b for b, s in zip(bodies, sizes) if v - slack <= s <= v]
                 sup = len(sup_lines)
@@ -528,6 +530,12 @@ class _Unwrapper:
                 return 0.3, "next line starts like a paragraph"
             if not terminal and not (k > 0 and _ends_lead_in(ab)):
                 return (0.85 if k == 0 else 0.8), "line reaches the wrap width mid-sentence"
+            if not terminal:
+                # "他说：" or "——" at the width, then a blank line: a lead-in
+                # that goes on unless the next line is a list or a heading
+                if self.heading_like(b):
+                    return 0.3, "lead-in before a heading-like line"
+                return 0.65, "lead-in at the wrap width"
             if k > 0:
                 return 0.25, "sentence end at the wrap width before a blank line"
             if self.heading_like(b):
