@@ -47,6 +47,7 @@ HANGUL = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 _HAN_RE = re.compile(f"[{HAN}]")
 _KANA_RE = re.compile(f"[{KANA}]")
 _HANGUL_RE = re.compile(f"[{HANGUL}]")
+_CJK_ANY = re.compile(f"[{HAN}{KANA}\u3000-\u303f\uff00-\uffef“”‘’…—]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 #: Characters that end a sentence (a closing quote/bracket after one of
@@ -238,7 +239,7 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
             ln.protected = True
         elif not cjk and (ln.text.startswith("    ") or ln.text.startswith("\t")):
             ln.protected = True
-        elif cjk and not (_HAN_RE.search(b) or _KANA_RE.search(b)) and re.search(r"[A-Za-z0-9]", b):
+        elif cjk and not _CJK_ANY.search(b) and re.search(r"[A-Za-z0-9]", b):
             # ASCII or Latin lines inside CJK text: URLs, code, English
             ln.protected = True
         elif not cjk and _CODE_LINE.search(b):
