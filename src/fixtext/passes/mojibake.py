@@ -170,6 +170,19 @@ def _worth_a_look(line: str, model) -> bool:  # type: ignore[no-untyped-def]
     return _DENSE.search(line) is not None
 
 
+_LATIN_RUN4 = re.compile("[\x80-\xff" + "".join(sorted(bytes(range(0x80, 0xA0)).decode("cp1252", "ignore"))) + "]{4}")
+
+
+def _dense_enough(span: str, reader: str, writer: str) -> bool:
+    """A legacy CJK codec read as latin-1 leaves dense letter soup: two CJK
+    characters in a row are four high Latin-1 characters.  Isolated pairs
+    inside Latin words (cafÃ©, naÃ¯ve) are UTF-8 Latin mojibake, ftfy's job,
+    even when a Korean reading of them happens to exist (챕)."""
+    if reader != "latin1x" or writer == "utf-8":
+        return True
+    return _LATIN_RUN4.search(span) is not None
+
+
 def _east_asian(s: str) -> bool:
     return any(ch >= "\u2e80" and not ("\ue000" <= ch <= "\uf8ff") and ch != "\ufffd" for ch in s)
 
@@ -362,8 +375,14 @@ def _repair_line(line: str, base: int, model, opts: CjkMojibake, hint: frozenset
             cd = contributions(layer.text, model)
             for g, es in _best_spans(sub, layer, co[a:b], cd, opts, cost, model):
                 found.append((g, [replace(e, start=e.start + a + base, end=e.end + a + base) for e in es]))
-            if a == 0 and b == len(line) and not any(is_surrogate(c) for c in layer.text):
-                layers.append((model.score(layer.text) - cost / max(1, len(line)), layer))
+            if a == 0 and b == len(line):
+                if any(is_surrogate(c) for c in layer.text):
+                    # The span search keeps undecodable bytes; the layered
+                    # search needs the whole line read (lost characters of
+                    # an earlier layer become U+FFFD).
+                    layer = reverse_layer(sub, writer, reader, model, at_end=True, strict=True, hint=hint)
+                if layer is not None:
+                    layers.append((model.score(layer.text) - cost / max(1, len(line)), layer))
         if found:
             gain = sum(g for g, _ in found) - cost
             if best is None or gain > best[0]:
@@ -478,6 +497,8 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
             continue
         if not _east_asian(layer.text[j0:j1]) or not _plausible_input(line[i0:i1], model):
             continue
+        if not _dense_enough(line[i0:i1], layer.reader, layer.writer):
+            continue
         conf = _confidence(g, g / n, opts)
         spans.append((g, _split_edits(line, layer, sel, conf)))
     return spans
@@ -555,6 +576,8 @@ def _whole_line_edit(line, base, layer, path, gain, opts, model):  # type: ignor
     if not _east_asian(layer.text) or layer.lost > n // 4:
         return None
     if not _plausible_input(line, model):
+        return None
+    if not _dense_enough(line, path[0][1], path[0][0]):
         return None
     conf = _confidence(gain, gain / n, opts)
     if layer.guesses:

@@ -20,6 +20,7 @@ Everything here is pure and deterministic; the only resource is the model.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import itertools
 import math
@@ -222,7 +223,7 @@ def _decode_window(data: bytes, codec: str, final: bool, need: int = 0) -> tuple
             text = data[: exc.start].decode(codec)
         except UnicodeDecodeError:
             return None
-        return text, 0
+        return text, -1  # -1: cut short by an invalid byte
     pending = len(dec.getstate()[0]) if not final else 0
     return text, pending
 
@@ -360,7 +361,9 @@ def fill_lost(
             text, pending = got
             if not text:
                 continue
-            s = model.total(lctx + text) - base - 8.0 * pending
+            # A filling after which the bytes stop decoding is worse than one
+            # that keeps them valid (unless all stop: the edge of the span).
+            s = model.total(lctx + text) - base - (8.0 * pending if pending >= 0 else 6.0)
             if final and at_line_end:
                 s += model.final_bonus(text[-1])
             if profile is not None:
@@ -566,12 +569,21 @@ def reverse_layer(
     out_starts: list[int] = []  # byte offset of each output char
     pos = 0
     cuts = sorted(unfilled_set) + [len(buf)]
+    exact = True
     for cut in cuts:
         piece = bytes(buf[pos:cut])
         try:
             dec = piece.decode(writer, "strict" if strict else "surrogateescape")
         except UnicodeDecodeError:
-            return None
+            if not unfilled_set:
+                return None
+            # A lost byte we could not fill breaks the character it was in:
+            # the bytes of that character on either side go with it (the
+            # U+FFFD we keep stands for them).  Anything else invalid fails.
+            dec = _trim_broken(piece.decode(writer, "surrogateescape"), pos > 0, cut < len(buf))
+            if dec is None:
+                return _loose_layer(buf, wild, writer, reader, guesses, unfilled, missing)
+            exact = False
         # Byte offsets of the decoded characters.
         off = pos
         for ch in dec:
@@ -583,7 +595,7 @@ def reverse_layer(
                     off += len(ch.encode(writer))
                 except UnicodeEncodeError:
                     return None  # one byte sequence became several code points
-        if off != cut:
+        if off != cut and exact:
             return None  # the codec does not round-trip here: no exact alignment
         out.append(dec)
         if cut < len(buf):
@@ -591,6 +603,10 @@ def reverse_layer(
             out.append("\ufffd")
         pos = cut + 1
     result = "".join(out)
+    if not exact:
+        # No exact alignment: such a layer only feeds the next layer of a
+        # multi-layer search, which is judged on the whole line.
+        return Layer(result, writer, reader, guesses, len(unfilled), missing > 0, [], {})
     total_bytes = len(buf)
     in_starts = starts
     # Common boundaries of input characters and output characters.
@@ -622,6 +638,55 @@ def reverse_layer(
         align=align,
         guessed_out=guessed_out,
     )
+
+
+def _loose_layer(buf, wild, writer, reader, guesses, unfilled, missing):  # type: ignore[no-untyped-def]
+    """Decode where a lost byte stood for more than one byte (an earlier
+    layer lost a whole character): each undecodable run within 4 bytes of a
+    lost byte becomes one U+FFFD; any other undecodable byte fails."""
+    text = bytes(buf).decode(writer, "surrogateescape")
+    out: list[str] = []
+    off = 0
+    run_start = -1
+    near = sorted(wild)
+
+    def close_to(b: int) -> bool:
+        i = bisect.bisect_left(near, b - 4)
+        return i < len(near) and near[i] <= b + 4
+
+    for ch in text:
+        if "\udc80" <= ch <= "\udcff":
+            if run_start < 0:
+                run_start = off
+                if not close_to(off):
+                    return None
+                out.append("\ufffd")
+            off += 1
+            continue
+        run_start = -1
+        out.append(ch)
+        try:
+            off += len(ch.encode(writer))
+        except UnicodeEncodeError:
+            return None
+    return Layer("".join(out), writer, reader, guesses, len(unfilled) + 1, missing > 0, [], {})
+
+
+def _trim_broken(text: str, left: bool, right: bool) -> str | None:
+    """Drop up to 3 undecodable bytes next to a lost byte; None if more remain."""
+    a, b = 0, len(text)
+    if left:
+        while a < min(3, b) and "\udc80" <= text[a] <= "\udcff":
+            a += 1
+    if right:
+        k = 0
+        while b > a and k < 3 and "\udc80" <= text[b - 1] <= "\udcff":
+            b -= 1
+            k += 1
+    core = text[a:b]
+    if any("\udc80" <= c <= "\udcff" for c in core):
+        return None
+    return core
 
 
 def contributions(text: str, model: TextModel) -> list[float]:

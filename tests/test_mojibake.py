@@ -1,0 +1,169 @@
+"""cjk_mojibake and latin_mojibake: reversal of generated chains, clean text
+untouched, fixed point, losses reported, calibrated confidences."""
+
+from __future__ import annotations
+
+import fixtext
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
+
+from fixtext.passes.mojibake import CjkMojibake, LatinMojibake
+from fixtext.textmodel.garble import garble
+
+from .corpus import CODE_BLOCKS, EN_SENTENCES, ZH_SENTENCES
+
+SIMPLIFIED = [s for s in ZH_SENTENCES if s.encode("gbk", "ignore").decode("gbk") == s][:14]
+TRADITIONAL = [s for s in ZH_SENTENCES if any(c in s for c in "們館這")]
+ONLY = ["cjk_mojibake"]
+
+# The 300 commonest Han characters (a frequency list of the author's own
+# knowledge, not derived from the model's tables): random strings of them
+# are nonsense but never mojibake.
+COMMON_HAN = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+    "面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去"
+    "把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但"
+    "质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式"
+    "活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回"
+)
+
+
+def _fix(text: str) -> str:
+    return fixtext.repair(text, passes=ONLY).text
+
+
+# -- generated chains ------------------------------------------------------
+
+# Chains whose reader loses nothing: the reversal must be exact.
+LOSSLESS = [("gbk", "latin1x", SIMPLIFIED), ("utf-8", "latin1x", SIMPLIFIED), ("big5", "gb18030", TRADITIONAL)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_lossless_chains_are_reversed_exactly(data: st.DataObject) -> None:
+    writer, reader, pool = data.draw(st.sampled_from(LOSSLESS))
+    parts = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3))
+    text = "".join(parts)
+    bad = garble(text, writer, reader)
+    if "\ufffd" in bad:  # Big5 has a few codes GBK cannot map
+        return
+    assert _fix(bad) == text
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(SIMPLIFIED), min_size=1, max_size=3))
+def test_utf8_as_gbk_within_one_character_per_lost_byte(parts: list[str]) -> None:
+    text = "".join(parts)
+    bad = garble(text, "utf-8", "gb18030")
+    out = _fix(bad)
+    # Every U+FFFD is one lost byte; the model chooses it, and may choose
+    # wrong (a bigram model cannot always tell 一 from 丁), but nothing else
+    # may differ.
+    assert Levenshtein.distance(out, text) <= bad.count("\ufffd")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_partial_span_changes_only_the_span(data: st.DataObject) -> None:
+    clean = data.draw(st.sampled_from(SIMPLIFIED))
+    inner = data.draw(st.sampled_from(SIMPLIFIED))
+    bad = clean + "\n" + garble(inner, "gbk", "latin1x") + "\n" + clean + "\n"
+    assert _fix(bad) == clean + "\n" + inner + "\n" + clean + "\n"
+
+
+def test_double_layer() -> None:
+    text = "孩子们天天盼着放假，好去外婆家看看。"
+    bad = garble(text, "utf-8", "gb18030", layers=2)
+    out = _fix(bad)
+    # Bytes lost in the first layer are whole characters by the second; the
+    # rest of the line must come back.
+    assert Levenshtein.distance(out, text) <= 3
+    assert "，好去外婆家看看。" in out
+
+
+def test_japanese_shift_jis_read_as_gbk() -> None:
+    text = "駅前の本屋さんで、新しい料理の本を買いました。"
+    assert _fix(garble(text, "cp932", "gb18030")) == text
+
+
+def test_truncated_tail_is_completed_and_logged_as_loss() -> None:
+    text = "读者可以凭证件借阅新到的期刊。"
+    bad = garble(text, "utf-8", "gb18030", cut=1)
+    r = fixtext.repair(bad, passes=ONLY)
+    assert r.text == text
+    losses = [e for e in r.log.entries if e.kind == "loss" and e.applied]
+    assert losses and all(e.confidence < 0.99 for e in losses)
+
+
+# -- clean text ------------------------------------------------------------
+
+CLEAN = ZH_SENTENCES + EN_SENTENCES + CODE_BLOCKS + [
+    "古籍中的“龘”字很少见，“靐”也一样。",
+    "吾輩は猫である。名前はまだ無い。",
+    "대한민국의 수도는 서울이다.",
+    "Привет, мир! Καλημέρα κόσμε.",
+    "★★★★ 推荐阅读 ★★★★ ━━━━━━━━ ※※※",
+    "若 x ≥ 0，则 ∑ aᵢ ≈ ∫ f(x) dx ± ε。😀🌳",
+    "Ærø, café, naïve, crème brûlée, Dvořák.",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(CLEAN), min_size=1, max_size=4), st.sampled_from(["\n", "", " "]))
+def test_clean_text_is_untouched(parts: list[str], sep: str) -> None:
+    text = sep.join(parts)
+    assert [e for e in CjkMojibake().find(text, None) if e.kind != "note"] == []
+    assert LatinMojibake().find(text, None) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.sampled_from(COMMON_HAN + "，。、“”！？"), max_size=40))
+def test_common_han_never_reversed(text: str) -> None:
+    assert _fix(text) == text
+
+
+# -- interplay, fixed point, log ---------------------------------------------
+
+
+def test_latin_only_mojibake_is_left_to_latin_mojibake() -> None:
+    assert CjkMojibake().find("cafÃ© and naÃ¯ve", None) == []
+    assert fixtext.repair("cafÃ© and naÃ¯ve").text.startswith("café and naïve")
+
+
+@pytest.mark.parametrize(
+    ("writer", "reader"), [("utf-8", "gb18030"), ("gbk", "latin1x"), ("utf-8", "latin1x"), ("big5", "gb18030")]
+)
+def test_default_pipeline_fixed_point_and_exact_log(writer: str, reader: str) -> None:
+    text = "他們決定把收入的一部分捐給當地的圖書館。" if writer == "big5" else "展览共分为四个部分，展出文物三百余件。"
+    bad = garble(text, writer, reader) + "\n"
+    r = fixtext.repair(bad)
+    assert r.text == text + "\n"
+    assert fixtext.repair(r.text).text == r.text
+    assert r.log.replay(r.original) == r.text
+    assert r.log.revert(r.text) == r.original
+
+
+def test_irreversible_patterns_are_reported_and_kept() -> None:
+    for junk in ("锟斤拷锟斤拷", "烫烫烫烫", "屯屯屯", "\ufffd\ufffd"):
+        text = f"开头{junk}结尾"
+        edits = CjkMojibake().find(text, None)
+        assert [(e.kind, e.replacement) for e in edits] == [("loss", junk)]
+        assert _fix(text) == text
+
+
+def test_confidences_are_in_range_and_guesses_lower() -> None:
+    bad = garble("统计显示，一个月内新增一千余人。", "utf-8", "gb18030")
+    edits = CjkMojibake().find(bad, None)
+    assert edits and all(0.0 <= e.confidence <= 1.0 for e in edits)
+    exact = [e.confidence for e in edits if e.kind == "repair"]
+    guessed = [e.confidence for e in edits if e.kind == "loss"]
+    assert guessed and max(guessed) <= max(exact)
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(fixtext.ConfigError):
+        fixtext.repair("x", options={"cjk_mojibake": {"min_gian": 3}})
+    loose = fixtext.repair(garble("新闻", "utf-8", "gb18030"), passes=ONLY, options={"cjk_mojibake": {"min_gain": 99.0}})
+    assert loose.text != "新闻"
