@@ -232,6 +232,9 @@ EXTRAS = [
     "(ABC News)",
     "What? Really?",
     "第1期(总第245期)",
+    "你还来吗??",
+    "为什么??“好。”",
+    "好吧??我知道了。",
 ]
 
 
@@ -243,6 +246,14 @@ def test_clean_text_never_changed(parts):
     assert MisalignedGbk().find(text, None) == [] or all(
         e.confidence < 0.6 for e in MisalignedGbk().find(text, None)
     )
+
+
+def test_double_question_marks_judged_by_the_document():
+    # a question word, nothing else slipped: a folded ？？ stays
+    assert repair("你还来吗??\n我等你。\n") == "你还来吗??\n我等你。\n"
+    # several line ends read '??' and no '?' is used as a question mark:
+    # the lost first byte of 。 (the dev cases' damage)
+    assert repair("我们走了??\n他也来了??\n") == "我们走了。\n他也来了。\n"
 
 
 def test_clean_text_fast_path_without_model():

@@ -166,9 +166,20 @@ def realign(
                     return
             else:
                 if b == _UNKNOWN:
-                    # the page wrote '?' for a byte it read as a lead byte
-                    # (0x80-0xFE) with nothing to pair it with
-                    out = [*out, ("T", pending) if pending != _UNKNOWN else ("LT",)]
+                    # The page wrote '?' for a byte it read as a lead byte
+                    # (0x80-0xFE) with nothing to pair it with: so what
+                    # follows cannot be a trail byte (ASCII below 0x40, a
+                    # line end; or the punctuation where the seed's slips
+                    # resynchronised).  Before anything else the byte was
+                    # 0x80, which is no lead byte at all.
+                    nxt = chars[k + 1] if k + 1 < len(chars) else "\n"
+                    free = (
+                        nxt in _FREE_AFTER_DANGLING
+                        or (nxt.isascii() and not 0x40 <= ord(nxt) <= 0x7E)
+                        or _ANNOTATION_TAIL.match(chars, k + 1) is not None  # its '(' was swallowed
+                    )
+                    kind = ("T" if pending != _UNKNOWN else "LT") + ("" if free else "0")
+                    out = [*out, (kind, pending) if pending != _UNKNOWN else (kind,)]
                 elif _is_trail(b):
                     if pending == _UNKNOWN:
                         out = [*out, ("L", b)]
@@ -273,6 +284,10 @@ def _candidates(slot: Slot) -> list[tuple[str, float]]:
     table = pair_table()
     kind = slot[0]
     out: list[tuple[str, float]] = []
+    if kind in ("T0", "LT0"):
+        lead = slot[1] if kind == "T0" else 0xA1
+        ch = table[lead << 8 | 0x80]
+        return [(ch, 0.0)] if ch is not None else []
     if kind == "T":
         lead = slot[1]
         for t in range(0x80, 0xFF):
@@ -444,6 +459,7 @@ class MisalignedGbk:
                     found = self._reread(line, orig, pos, model, doc_pairs) or found
                 proposals.extend(found)
             pos += len(line) + 1
+        proposals = _weigh_line_end_marks(proposals, text)
         # keep the best of overlapping proposals
         proposals.sort(key=lambda p: -p[1])
         taken: list[Edit] = []
@@ -624,6 +640,46 @@ def _stray_ascii(text: str) -> int:
     return sum(len(m.group()) for m in _STRAY.finditer(text))
 
 
+_SINGLE_Q = re.compile(r"(?<=[^\x00-\x7f?])\?(?=[^?]|\Z)")
+_QUESTION_WORDS = re.compile("[吗嗎呢么麼谁誰哪怎岂豈]|什么|甚麼|為何|为何|是否|難道|难道|幾時|几时")
+
+
+def _weigh_line_end_marks(proposals: list[tuple[Edit, float]], text: str) -> list[tuple[Edit, float]]:
+    """Judge a bare ``??`` read as one mark against the rest of the document.
+
+    A ``。`` whose first byte was lost at the end of a line (or before
+    punctuation) reads ``??``, and so does a folded ``？？``.  Nothing in the two characters tells them
+    apart, the document does: more such line ends, or other slipped runs,
+    make the slip likely; a question word in the sentence or question marks
+    used elsewhere make the question likely.
+    """
+    sites = [(e, m) for e, m in proposals if text[e.start : e.end] == "??" and len(e.replacement) == 1]
+    if not sites:
+        return proposals
+    others = sum(1 for e, _m in proposals if e.confidence >= 0.6 and (e, _m) not in sites)
+    singles = len(_SINGLE_Q.findall(text))
+
+    def sentence(e: Edit) -> str:
+        line_start = text.rfind("\n", 0, e.start) + 1
+        return re.split("[。！？!]", text[line_start : e.start])[-1]
+
+    asks = [bool(_QUESTION_WORDS.search(sentence(e))) for e, _m in sites]
+    plain = asks.count(False)
+    out = [p for p in proposals if p not in sites]
+    for (e, m), ask in zip(sites, asks, strict=True):
+        conf = 0.45 if ask else 0.65
+        # evidence of the slip elsewhere: other runs, or other bare '??'
+        # in sentences that ask nothing
+        if others or plain - (0 if ask else 1) >= 1:
+            conf += 0.25
+        if singles:
+            conf -= 0.2  # '?' is used as a question mark in this document
+        conf = max(0.3, min(conf, e.confidence))
+        why = f"{e.reason}; {len(sites)} bare '??', {others} other slip(s), {singles} single '?'"
+        out.append((Edit(e.start, e.end, e.replacement, why, round(conf, 4), e.kind), m))
+    return out
+
+
 def _original_lines(ctx: Context | None, n: int) -> list[str] | None:
     """The input's lines, if they still correspond one to one (first round:
     only hygiene and mojibake passes ran before this one)."""
@@ -655,6 +711,7 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_FREE_AFTER_DANGLING = frozenset("\n。，、“”‘’：；！？…")
 _ODD_SYMBOLS = frozenset("#$&*+<=>@[\\]^_`{|}~")
 
 

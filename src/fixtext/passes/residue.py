@@ -210,11 +210,11 @@ class Placeholders:
                 continue
             if before.isascii() and (before.isalnum() or before in "/=&%.:"):
                 continue  # URLs, query strings, English questions
+            if n <= 2 and before in _QUESTION_BEFORE:
+                continue  # 好嗎?我 / 你還來嗎??: question marks
             if after in "\n \t":
                 continue  # end of a sentence: a real (folded) question mark
             if _is_han(before) and _is_han(after):
-                if n == 1 and before in _QUESTION_BEFORE:
-                    continue  # 好嗎?我: a question mark
                 conf = 0.85 if n >= 2 else 0.7
                 edits.append(
                     Edit(
