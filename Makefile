@@ -24,7 +24,7 @@ demo: $(STAMP)
 
 ## The whole test suite (unit, properties, fixtures, end-to-end).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
