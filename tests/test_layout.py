@@ -182,10 +182,10 @@ def test_spacing_examples() -> None:
     assert spacing("干在实处 走在前列") == "干在实处 走在前列"
     assert spacing("凯里 文明城市守正创新") == "凯里 文明城市守正创新"
     assert spacing("城区一隅。苏志平 摄") == "城区一隅。苏志平 摄"
-    assert spacing("建成公园广场70个，人均公园绿地面积达14.82平方米。", latin_spacing="add") == (
+    assert spacing("建成公园广场70个，人均公园绿地面积达14.82平方米。", digit_spacing="add") == (
         "建成公园广场 70 个，人均公园绿地面积达 14.82 平方米。"
     )
-    assert spacing("共有 5461 名党员。", latin_spacing="keep") == "共有 5461 名党员。"
+    assert spacing("共有 5461 名党员。", digit_spacing="keep") == "共有 5461 名党员。"
 
 
 @settings(max_examples=200, deadline=None)

@@ -736,10 +736,10 @@ def _first_token(s: str) -> str:
 _SP = "[ \u3000\u00a0]"
 _CJK_PUNCT = "，。、；：！？（）“”‘’《》〈〉「」『』【】〔〕…—·"
 _GAP = re.compile(f"(?<=[{HAN}{_CJK_PUNCT}]){_SP}+(?=[{HAN}{_CJK_PUNCT}])")
-_HAN_LATIN_GAP = re.compile(
-    f"(?<=[{HAN}])[ \u00a0]+(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])[ \u00a0]+(?=[{HAN}])"
-)
-_HAN_LATIN_TOUCH = re.compile(f"(?<=[{HAN}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])(?=[{HAN}])")
+_HAN_DIGIT_GAP = re.compile(f"(?<=[{HAN}])[ \u00a0]+(?=[0-9])|(?<=[0-9%])[ \u00a0]+(?=[{HAN}])")
+_HAN_LETTER_GAP = re.compile(f"(?<=[{HAN}])[ \u00a0]+(?=[A-Za-z])|(?<=[A-Za-z])[ \u00a0]+(?=[{HAN}])")
+_HAN_DIGIT_TOUCH = re.compile(f"(?<=[{HAN}])(?=[0-9])|(?<=[0-9%])(?=[{HAN}])")
+_HAN_LETTER_TOUCH = re.compile(f"(?<=[{HAN}])(?=[A-Za-z])|(?<=[A-Za-z])(?=[{HAN}])")
 _LEAD_WS = re.compile(r"^[ \u3000\u00a0\t]+", re.M)
 _SPACE_NEAR_HAN = re.compile(f"[{HAN}{_CJK_PUNCT}]{_SP}|{_SP}[{HAN}{_CJK_PUNCT}]")
 _LATIN_STYLES = ("remove", "keep", "add")
@@ -753,10 +753,14 @@ class Spacing:
     close up; a space that cuts a dictionary word (``新局 面``) or that
     recurs at the old line width (text whose lines were joined with a
     space) goes; a space next to full-width punctuation goes; full-width
-    spaces inside a paragraph and paragraph indents go.  Spaces between Han
-    and ASCII letters/digits (``5461 名``) follow ``latin_spacing``:
-    ``"remove"`` (default, the dev-case golds' style), ``"keep"`` or
-    ``"add"`` (a space between CJK and Latin, the "pangu" style).
+    spaces inside a paragraph and paragraph indents go.  In prose lines,
+    spaces between Han and digits (``5461 名``) follow ``digit_spacing``
+    and spaces between Han and Latin letters follow ``latin_spacing``:
+    ``"remove"``, ``"keep"`` or ``"add"`` (the "pangu" style, a space
+    between CJK and Latin).  Defaults: digits ``"remove"`` (a number and
+    its measure word are one unit; the dev-case golds never space them),
+    letters ``"keep"`` (``使用 Python 编程``, ``若 x² + y²`` are a
+    legitimate style, not damage).
 
     >>> from fixtext.core import Pipeline
     >>> print(Pipeline([Spacing()]).run("苗 岭 明 珠，5461 名党员，发展新局 面。")[0])
@@ -773,17 +777,19 @@ class Spacing:
     description: ClassVar[str] = "remove join and letter spacing inside Chinese text; CJK-Latin spacing style"
     enabled_by_default: ClassVar[bool] = True
 
-    latin_spacing: str = "remove"
+    digit_spacing: str = "remove"
+    latin_spacing: str = "keep"
 
     def __post_init__(self) -> None:
-        if self.latin_spacing not in _LATIN_STYLES:
-            raise ConfigError(f"spacing: latin_spacing must be one of {', '.join(_LATIN_STYLES)}")
+        for opt in ("digit_spacing", "latin_spacing"):
+            if getattr(self, opt) not in _LATIN_STYLES:
+                raise ConfigError(f"spacing: {opt} must be one of {', '.join(_LATIN_STYLES)}")
 
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
         if text.isascii():
             return []
-        has_space = _SPACE_NEAR_HAN.search(text) or _HAN_LATIN_GAP.search(text)
-        if not has_space and self.latin_spacing != "add":
+        has_space = _SPACE_NEAR_HAN.search(text) or _HAN_DIGIT_GAP.search(text) or _HAN_LETTER_GAP.search(text)
+        if not has_space and "add" not in (self.digit_spacing, self.latin_spacing):
             return []
         script = document_script(text, ctx)
         if not script.chinese:
@@ -846,14 +852,17 @@ class Spacing:
 
     def _latin(self, line: str, off: int, lead: int) -> list[Edit]:
         out = []
-        if self.latin_spacing == "remove":
-            for g in _HAN_LATIN_GAP.finditer(line):
-                if g.start() < lead:
-                    continue
-                out.append(Edit(off + g.start(), off + g.end(), "", "space between Han and Latin/digits", 0.75))
-        elif self.latin_spacing == "add":
-            for g in _HAN_LATIN_TOUCH.finditer(line):
-                out.append(Edit(off + g.start(), off + g.start(), " ", "space between Han and Latin/digits", 0.75))
+        for style, gap, touch, what in (
+            (self.digit_spacing, _HAN_DIGIT_GAP, _HAN_DIGIT_TOUCH, "digits"),
+            (self.latin_spacing, _HAN_LETTER_GAP, _HAN_LETTER_TOUCH, "Latin letters"),
+        ):
+            if style == "remove":
+                for g in gap.finditer(line):
+                    if g.start() >= lead:
+                        out.append(Edit(off + g.start(), off + g.end(), "", f"space between Han and {what}", 0.75))
+            elif style == "add":
+                for g in touch.finditer(line):
+                    out.append(Edit(off + g.start(), off + g.start(), " ", f"space between Han and {what}", 0.75))
         return out
 
 

@@ -32,9 +32,10 @@ _ZH = re.compile(f"[{HAN}{_ZH_PUNCT}]")
 _CANDIDATE = re.compile(r"""[,;:!?()"']|\.{3,}|。{2,}|-{2,}|—+|…""")
 
 #: Spans that keep ASCII punctuation whatever surrounds them.
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]"
 _PROTECT = re.compile(
-    r"(?:https?|ftp)://[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+"
-    r"|www\.[A-Za-z0-9.-]+[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]*"
+    rf"(?:https?|ftp)://{_URL_CHARS}+"
+    rf"|www\.[A-Za-z0-9.-]+{_URL_CHARS}*"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
     r"|`[^`\n]*`"
     r"|\d+(?:[.:,]\d+)+"  # 1.64  3:2  10:30:00  1,000,000
@@ -101,7 +102,12 @@ class Punctuation:
 def _protected_mask(line: str) -> list[bool]:
     mask = [False] * len(line)
     for m in _PROTECT.finditer(line):
-        for i in range(m.start(), m.end()):
+        end = m.end()
+        if m.group()[0] != "`":
+            # a URL does not end on sentence punctuation: "见http://a.cn/x,然后"
+            while end > m.start() + 1 and line[end - 1] in ".,;:!?'":
+                end -= 1
+        for i in range(m.start(), end):
             mask[i] = True
     return mask
 
