@@ -515,15 +515,29 @@ def minhash_signatures(keys: list[str]) -> Any:
     import numpy as np
 
     codes = [shingle_codes(k) for k in keys]
-    sizes = np.array([len(c) for c in codes])
-    if (sizes == 0).any():
+    if any(len(c) == 0 for c in codes):
         raise ValueError("every key needs at least 3 characters")
-    flat = np.concatenate(codes)
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     a, b = _hash_params()
-    with np.errstate(over="ignore"):
-        h = (a * flat[None, :] + b) >> np.uint64(3)
-    return np.minimum.reduceat(h, starts, axis=1)
+    out = np.empty((NUM_PERM, len(keys)), dtype=np.uint64)
+    # hash in chunks of about 2**16 shingles: the (NUM_PERM x shingles)
+    # matrix of one chunk is 32 MiB, however long the document is
+    k = 0
+    while k < len(codes):
+        j, total = k, 0
+        while j < len(codes) and (j == k or total + len(codes[j]) <= 1 << 16):
+            total += len(codes[j])
+            j += 1
+        chunk = codes[k:j]
+        flat = np.concatenate(chunk)
+        sizes = np.fromiter((len(c) for c in chunk), dtype=np.int64, count=len(chunk))
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        with np.errstate(over="ignore"):
+            h = a * flat[None, :]
+            h += b
+        h >>= np.uint64(3)
+        out[:, k:j] = np.minimum.reduceat(h, starts, axis=1)
+        k = j
+    return out
 
 
 def lsh_candidates(sig: Any, bands: int = BANDS) -> dict[int, list[int]]:
