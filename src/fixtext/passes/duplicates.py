@@ -65,6 +65,8 @@ _PUNCT_KEY = str.maketrans(
         "…": "...", "—": "-", "–": "-", "―": "-", "·": ".", "・": ".",
     }
 )
+_PUNCT_KEY.update({c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)})
+_PUNCT_KEY[0x3000] = 0x20
 _WS = re.compile(r"\s+")
 # Leading list bullets are layout, not content: a summary box repeating a
 # paragraph as ``●…`` is the same paragraph.
@@ -86,8 +88,12 @@ def paragraph_key(line: str) -> str:
     >>> paragraph_key("●  凯里市除了夯实“硬基础”， 还不断提升。") == paragraph_key('凯里市除了夯实"硬基础",还不断提升')
     True
     """
-    k = unicodedata.normalize("NFKC", line).translate(_PUNCT_KEY).casefold()
-    k = _WS.sub("", k)
+    # full-width ASCII forms by table (cheap); NFKC only when something else
+    # non-normal is left (it is rare in Chinese text, and NFKC is the cost)
+    k = line.translate(_PUNCT_KEY)
+    if not unicodedata.is_normalized("NFKC", k):
+        k = unicodedata.normalize("NFKC", k)
+    k = _WS.sub("", k.casefold())
     k = _LEAD_MARK.sub("", k)
     return _TRAIL_STOP.sub("", k)
 
@@ -408,6 +414,12 @@ class DoubledText:
 _STUTTER = re.compile(r"([^\n]{4,60}?)\1{2,}")
 
 
+def _has_repeated_ngram(line: str, n: int) -> bool:
+    """Fast gate: three copies of a phrase of ``n/2``+ characters repeat an ``n``-gram."""
+    grams = [line[i : i + n] for i in range(len(line) - n + 1)]
+    return len(set(grams)) < len(grams)
+
+
 @dataclass(frozen=True, slots=True)
 class Stutters:
     """Collapse a phrase that an extractor loop repeated several times in a row.
@@ -443,6 +455,13 @@ class Stutters:
 
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
         edits: list[Edit] = []
+        for line in _lines(text):
+            if len(line.text) >= 3 * self.min_chars and _has_repeated_ngram(line.text, 2 * self.min_chars):
+                edits.extend(self._line(line.text, line.start))
+        return edits
+
+    def _line(self, text: str, off: int) -> list[Edit]:
+        edits: list[Edit] = []
         for m in _STUTTER.finditer(text):
             x = m.group(1)
             if len(x) < self.min_chars or len(set(x)) < 2 or _periodic(x) or not x.strip():
@@ -450,12 +469,12 @@ class Stutters:
             if not re.search(r"\w", x):
                 continue  # rules and separators (----, ====) are layout
             copies = len(m.group()) // len(x)
-            start = m.start() + len(x)
+            start = off + m.start() + len(x)
             conf = 0.75 if len(x.strip()) >= self.strong_chars else 0.5
             edits.append(
                 Edit(
                     start,
-                    m.end(),
+                    off + m.end(),
                     "",
                     f"phrase {x!r} repeated {copies} times in a row; first kept",
                     conf,
