@@ -112,8 +112,8 @@ def _byte_options(ch: str) -> list[tuple[int, ...]]:
 # byte(s): ("T", lead) unknown trail, ("L", trail) unknown lead, ("LT",).
 Slot = Any
 
-_MAX_WINDOW = 400
-_MAX_RESULTS = 24
+_MAX_WINDOW = 2000
+_MAX_RESULTS = 256
 
 
 def realign(
@@ -130,74 +130,99 @@ def realign(
     table = pair_table()
     results: list[tuple[int, list[Slot]]] = []
     limit = min(len(chars), start + _MAX_WINDOW)
+    # An explicit stack (runs can be hundreds of characters long: GB2312
+    # text only falls back in step at ASCII).  A state is (k, cur, o,
+    # pending, out, n): at byte o of character k's chosen bytes ``cur``
+    # (None: at the boundary before character k), the decoded slots as a
+    # linked list ``out`` = (slot, parent) of length n.
+    State = tuple[int, "tuple[int, ...] | None", int, "int | None", Any, int]
+    stack: list[State] = []
 
-    def at_boundary(k: int, pending: int | None, out: list[Slot]) -> None:
-        if len(results) >= _MAX_RESULTS:
-            return
-        if pending is None and out:
-            results.append((k, out))
-            return
-        if k >= limit or chars[k] == "\n":
-            return  # a pending lead byte at the end of the line: not this way
-        if chars[k] == "(":
-            m = _ANNOTATION_AT.match(chars, k)
-            if m:
-                # An annotation the converter appended to the pair the
-                # damaged reading shows just before it: inserted bytes, not
-                # stream data.  Any other annotation is not part of a run
-                # (converter_residue removes it).
-                if k > start and is_reading(chars[k - 1], m.group(1)):
-                    at_boundary(m.end(), pending, out)
-                return
-        for opt in _byte_options(chars[k]):
-            consume(k, opt, 0, pending, out)
+    def flat(out: Any) -> list[Slot]:
+        items: list[Slot] = []
+        while out is not None:
+            items.append(out[0])
+            out = out[1]
+        items.reverse()
+        return items
 
-    def consume(k: int, cur: tuple[int, ...], o: int, pending: int | None, out: list[Slot]) -> None:
+    if skip_first:
+        for opt in reversed(_byte_options(chars[start])):
+            if len(opt) == 2:
+                stack.append((start, opt, 1, None, None, 0))
+    else:
+        stack.append((start, None, 0, lead, None, 0))
+
+    while stack and len(results) < _MAX_RESULTS:
+        k, cur, o, pending, out, n = stack.pop()
+        if cur is None:
+            if pending is None and n:
+                results.append((k, flat(out)))
+                continue
+            if k >= limit or chars[k] == "\n":
+                continue  # a pending lead byte at the end of the line: not this way
+            if chars[k] == "(":
+                m = _ANNOTATION_AT.match(chars, k)
+                if m:
+                    # An annotation the converter appended to the pair the
+                    # damaged reading shows just before it: inserted bytes,
+                    # not stream data.  Any other annotation is not part of
+                    # a run (converter_residue removes it).
+                    if k > start and is_reading(chars[k - 1], m.group(1)):
+                        stack.append((m.end(), None, 0, pending, out, n))
+                    continue
+            for opt in reversed(_byte_options(chars[k])):
+                stack.append((k, opt, 0, pending, out, n))
+            continue
+        dead = False
         while True:
             b = cur[o]
             if pending is None:
                 if b == _UNKNOWN:
                     pending = _UNKNOWN
                 elif b < 0x80:
-                    out = [*out, chr(b)]
+                    out, n = (chr(b), out), n + 1
                 elif 0x81 <= b <= 0xFE:
                     pending = b
                 else:
-                    return
+                    dead = True
+                    break
             else:
                 if b == _UNKNOWN:
                     # The page wrote '?' for a byte it read as a lead byte
                     # (0x80-0xFE) with nothing to pair it with: so what
                     # follows cannot be a trail byte (ASCII below 0x40, a
-                    # line end; or the punctuation where the seed's slips
-                    # resynchronised).  Before anything else the byte was
-                    # 0x80, which is no lead byte at all.
+                    # line end, a swallowed '(', or the punctuation where
+                    # the seed's slips resynchronised).  Before anything
+                    # else the byte was 0x80, which is no lead byte at all.
                     nxt = chars[k + 1] if k + 1 < len(chars) else "\n"
                     free = (
                         nxt in _FREE_AFTER_DANGLING
                         or (nxt.isascii() and not 0x40 <= ord(nxt) <= 0x7E)
-                        or _ANNOTATION_TAIL.match(chars, k + 1) is not None  # its '(' was swallowed
+                        or _ANNOTATION_TAIL.match(chars, k + 1) is not None
                     )
                     kind = ("T" if pending != _UNKNOWN else "LT") + ("" if free else "0")
-                    out = [*out, (kind, pending) if pending != _UNKNOWN else (kind,)]
+                    slot: Slot = (kind, pending) if pending != _UNKNOWN else (kind,)
+                    out, n = (slot, out), n + 1
                 elif _is_trail(b):
                     if pending == _UNKNOWN:
-                        out = [*out, ("L", b)]
+                        out, n = (("L", b), out), n + 1
                     else:
                         ch = table[pending << 8 | b]
                         if ch is None:
-                            return
-                        out = [*out, ch]
+                            dead = True
+                            break
+                        out, n = (ch, out), n + 1
                 else:
-                    return  # a lead byte before a non-trail: real text has none
+                    dead = True  # a lead byte before a non-trail: real text has none
+                    break
                 pending = None
             o += 1
             if o >= len(cur):
-                at_boundary(k + 1, pending, out)
-                return
+                break
             if (
                 pending is None
-                and len(out) >= 2
+                and n >= 2
                 and o == len(cur) - 1
                 and k + 1 < limit
                 and any(opt and opt[0] == cur[o] for opt in _byte_options(chars[k + 1]))
@@ -206,15 +231,9 @@ def realign(
                 # window ended on a lead byte that the next character still
                 # has (``隆。`` for ``下。``).  Only after a run of two or
                 # more characters: a real ``?!“`` would otherwise qualify.
-                results.append((k + 1, out))
-
-    if skip_first:
-        enc = _byte_options(chars[start])
-        for opt in enc:
-            if len(opt) == 2:
-                consume(start, opt, 1, None, [])
-    else:
-        at_boundary(start, lead, [])
+                results.append((k + 1, flat(out)))
+        if not dead:
+            stack.append((k + 1, None, 0, pending, out, n))
     return results
 
 
