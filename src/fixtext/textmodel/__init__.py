@@ -58,6 +58,8 @@ _LATIN_EXT = -11.5
 _OTHER_LETTER = -8.0
 _SYMBOL = -9.5
 _BOX = -11.0
+#: Hangul compatibility jamo (ㅠㅠ, ㅋㅋ in Korean web text).
+_JAMO = -9.0
 _FULLWIDTH_ALNUM = -9.5
 _HALFWIDTH_KANA = -13.5
 _EMOJI = -9.0
@@ -284,6 +286,8 @@ def _class_logp(ch: str) -> float:
         return _LATIN_EXT
     if 0x1F300 <= cp <= 0x1FAFF:
         return _EMOJI
+    if 0x3131 <= cp <= 0x318E:
+        return _JAMO
     if 0x2500 <= cp <= 0x25FF:
         return _BOX
     if cat[0] == "L":

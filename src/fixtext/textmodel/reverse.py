@@ -93,6 +93,11 @@ def _enc_char(ch: str, codec: str) -> bytes | None:
             else:
                 v = _LATIN1X_TRANS.get(o)
                 b = bytes([v]) if v is not None else None
+        elif ch == "\u20ac" and codec == "gb18030":
+            # Windows' GBK (cp936) reads the lone byte 80 as the euro sign;
+            # GB18030 would write € as A2 E3.  In mojibake (寮€ for 开,
+            # E5 BC 80) the byte is 80.
+            b = b"\x80"
         else:
             b = ch.encode(codec)
     except UnicodeEncodeError:
@@ -441,7 +446,8 @@ def restore_deleted(buf: bytearray, model: TextModel) -> tuple[bytearray, list[t
                 left = ""
             pos += n
             continue
-        if k != n - 2 or pos + 1 + k >= n_buf:
+        at_end = pos + 1 + k >= n_buf
+        if k != n - 2 or (at_end and k == 0):
             out += seq
             pos += 1 + k
             continue
@@ -449,7 +455,10 @@ def restore_deleted(buf: bytearray, model: TextModel) -> tuple[bytearray, list[t
         right = right_bytes.decode("utf-8", "ignore")[:1]
         scored = []
         for j in range(1, k + 2):
-            for v in DELETABLE:
+            # At the very end the missing byte may also have been cut off:
+            # then it is any continuation byte, not only a deletable one.
+            values = range(0x80, 0xC0) if at_end and j == k + 1 else DELETABLE
+            for v in values:
                 cand = seq[:j] + bytes([v]) + seq[j:]
                 try:
                     ch = cand.decode("utf-8")
