@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 from fixtext.core import ConfigError, Pipeline
 from fixtext.crossfile import SharedParagraphs, shared_paragraphs
 
-POOL = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力"
+POOL = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
+    "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力"
+)
 
 
 def para(rng: random.Random) -> str:
@@ -22,7 +25,11 @@ def para(rng: random.Random) -> str:
 def test_summary_lists_files_and_counts() -> None:
     rng = random.Random(7)
     boiler, a, b, c = (para(rng) for _ in range(4))
-    docs = {"x.txt": f"{a}\n{boiler}\n", "y.txt": f"{boiler.replace('，', ', ')}\n{b}\n", "z.txt": f"{c}\n{boiler}\n{boiler}\n"}
+    docs = {
+        "x.txt": f"{a}\n{boiler}\n",
+        "y.txt": f"{boiler.replace('，', ', ')}\n{b}\n",
+        "z.txt": f"{c}\n{boiler}\n{boiler}\n",
+    }
     shared = shared_paragraphs(docs)
     assert [(s.text, s.files, s.count) for s in shared] == [(boiler, ("x.txt", "y.txt", "z.txt"), 3)]
     assert shared_paragraphs(docs, min_files=4) == []

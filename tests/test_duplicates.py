@@ -25,8 +25,18 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 MINE = ["repeated_paragraphs", "near_duplicates", "doubled_text", "stutters"]
 # Common characters: random draws from them share almost no 3-grams, so
 # generated paragraphs are distinct unless a test makes them alike.
-POOL = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研"
-Prose = st.lists(st.sampled_from(POOL), min_size=18, max_size=40).map(lambda cs: "".join(cs[:9]) + "，" + "".join(cs[9:]) + "。")
+POOL = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
+    "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自"
+    "二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日"
+    "那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变"
+    "条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总"
+    "次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指"
+    "几九区强放决西被干做必战先回则任取据处理府研"
+)
+Prose = st.lists(st.sampled_from(POOL), min_size=18, max_size=40).map(
+    lambda cs: "".join(cs[:9]) + "，" + "".join(cs[9:]) + "。"
+)
 
 
 def run(text: str, *passes: object) -> str:
@@ -73,7 +83,9 @@ def test_no_blank_line_hole() -> None:
 
 
 def test_short_lines_and_code_are_kept() -> None:
-    text = "一、\n图片\n2021年03月05日\n一、\n图片\n2021年03月05日\n    return self.value  # same line\n    return self.value  # same line\n"
+    furniture = "一、\n图片\n2021年03月05日\n"
+    code = "    return self.value  # same line, long enough to count\n"
+    text = furniture * 2 + code * 2
     assert RepeatedParagraphs().find(text, None) == []
 
 
@@ -95,7 +107,7 @@ def test_inserted_copy_is_removed_and_clean_text_is_kept(paras: list[str], data:
     assert run(clean, RepeatedParagraphs(), NearDuplicates()) == clean
     i = data.draw(st.integers(0, len(paras) - 1))
     j = data.draw(st.integers(i + 1, len(paras)))
-    damaged = paras[:j] + [paras[i].replace("，", ", ")] + paras[j:]
+    damaged = [*paras[:j], paras[i].replace("，", ", "), *paras[j:]]
     assert run("\n".join(damaged) + "\n", RepeatedParagraphs()) == clean
 
 
@@ -133,7 +145,7 @@ def test_lsh_finds_planted_pairs_among_many() -> None:
     paras = _distinct_paragraphs(rng, 2000)
     keys = [paragraph_key(p) for p in paras]
     planted = {}
-    for k in range(20):
+    for _ in range(20):
         src = rng.randrange(len(keys))
         keys.append(keys[src][1:])  # drop one character: containment ~0.97
         planted[len(keys) - 1] = src
@@ -149,7 +161,8 @@ def test_seed_001_headline_and_byline_collapse() -> None:
     text = (SEEDS / "001_25d5770c5c2caf2a.txt").read_text("utf-8")
     out = run(text, DoubledText())
     assert "苗 岭 明 珠 放 华 彩 接 续 奋 斗 新 征 程\n○ 熊顺才\n" in out
-    assert "熊顺才熊顺才" not in out and len(out) == len(text) - len("苗 岭 明 珠 放 华 彩接 续 奋 斗 新 征 程○熊顺才")
+    removed = "苗 岭 明 珠 放 华 彩接 续 奋 斗 新 征 程○熊顺才"
+    assert "熊顺才熊顺才" not in out and len(out) == len(text) - len(removed)
 
 
 Heading = st.lists(st.sampled_from(POOL), min_size=3, max_size=20).map("".join).filter(
@@ -216,3 +229,10 @@ def test_default_pipeline_fixed_point(paras: list[str]) -> None:
     once = fixtext.repair(text, passes=MINE).text
     assert once == "\n".join(paras) + "\n"
     assert fixtext.repair(once, passes=MINE).text == once
+
+
+def test_long_loops_and_several_lines() -> None:
+    x = "疫情防控成果，时刻绷紧"
+    for n in (3, 30, 100):
+        text = f"前面{x * n}疫情防后面。\n第二行{x * n}。\n"
+        assert run(text, Stutters()) == f"前面{x}疫情防后面。\n第二行{x}。\n"
