@@ -25,7 +25,6 @@ import argparse
 import random
 import re
 import sys
-import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path

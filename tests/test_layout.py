@@ -21,7 +21,9 @@ TERMINAL = "。！？…”"
 
 
 def unwrap(text: str, **opts: object) -> str:
-    return fixtext.repair(text, passes=["unwrap", "trailing_whitespace"], options={"unwrap": opts} if opts else None).text
+    return fixtext.repair(
+        text, passes=["unwrap", "trailing_whitespace"], options={"unwrap": opts} if opts else None
+    ).text
 
 
 def wrap(paras: list[str], w: int, rng: random.Random, stray: float = 0.0) -> str:
@@ -86,7 +88,10 @@ def test_stray_blank_lines_inside_a_sentence_join() -> None:
 
 
 def test_headings_and_bylines_stay() -> None:
-    body = "凯里市深入贯彻习近平总书记关于扶贫工作系列重要论述，坚持以脱贫攻坚统揽经济社会发展全局，汇全市之智、举全市之力，精锐尽出。"
+    body = (
+        "凯里市深入贯彻习近平总书记关于扶贫工作系列重要论述，"
+        "坚持以脱贫攻坚统揽经济社会发展全局，汇全市之智、举全市之力，精锐尽出。"
+    )
     lines = [body[i : i + 24] for i in range(0, len(body), 24)]
     text = "精锐尽出——战贫困\n\n○通讯员 熊顺才\n\n" + "\n".join(lines) + "\n\n善作善成——兴产业\n"
     out = unwrap(text)
@@ -117,7 +122,9 @@ def test_end_of_line_hyphen_removed_only_for_words() -> None:
     text = "\n".join(lines) + "\n"
     text = text.replace("three\nconsecutive", "three consec-\nutive", 1)
     assert "consecutive" in unwrap(text)
-    text2 = "\n".join(textwrap.wrap(para.replace("deep water", "state-of-the-art water"), 40, break_on_hyphens=True))
+    text2 = "\n".join(
+        textwrap.wrap(para.replace("deep water", "state-of-the-art water"), 40, break_on_hyphens=True)
+    )
     assert "state-of-the-art" in unwrap(text2 + "\n")
 
 
@@ -178,7 +185,10 @@ def spacing(text: str, **opts: object) -> str:
 def test_spacing_examples() -> None:
     assert spacing("苗 岭 明 珠 放 华 彩") == "苗岭明珠放华彩"
     assert spacing("奋力开启发展新局 面，必须紧扣发展主线。") == "奋力开启发展新局面，必须紧扣发展主线。"
-    assert spacing("5461 名党员干部结对帮扶全市1.64 万户贫困户。") == "5461名党员干部结对帮扶全市1.64万户贫困户。"
+    assert (
+        spacing("5461 名党员干部结对帮扶全市1.64 万户贫困户。")
+        == "5461名党员干部结对帮扶全市1.64万户贫困户。"
+    )
     assert spacing("干在实处 走在前列") == "干在实处 走在前列"
     assert spacing("凯里 文明城市守正创新") == "凯里 文明城市守正创新"
     assert spacing("城区一隅。苏志平 摄") == "城区一隅。苏志平 摄"

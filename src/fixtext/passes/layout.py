@@ -26,6 +26,7 @@ structure of non-CJK documents.
 from __future__ import annotations
 
 import gzip
+import itertools
 import re
 import statistics
 import unicodedata
@@ -161,7 +162,7 @@ def ends_sentence(line: str) -> bool:
     ch = s[i]
     if ch == ".":
         # "1.64" never ends here; a full stop after a letter or closer does
-        return i == 0 or not s[i - 1].isdigit() or i == len(s) - 1 and not s[i - 1].isdigit()
+        return i == 0 or not s[i - 1].isdigit() or (i == len(s) - 1 and not s[i - 1].isdigit())
     return ch in TERMINAL
 
 
@@ -235,9 +236,9 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
         if ln.blank:
             continue
         b = ln.body
-        if b.startswith("|") or b.count(" | ") >= 1 or "\t" in ln.text.strip():
-            ln.protected = True
-        elif not cjk and (ln.text.startswith("    ") or ln.text.startswith("\t")):
+        table = b.startswith("|") or b.count(" | ") >= 1 or "\t" in ln.text.strip()
+        indented_code = not cjk and ln.text.startswith(("    ", "\t"))
+        if table or indented_code:
             ln.protected = True
         elif cjk and not _CJK_ANY.search(b) and re.search(r"[A-Za-z0-9]", b):
             # ASCII or Latin lines inside CJK text: URLs, code, English
@@ -318,7 +319,7 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
             for v in counts:
                 if v < (6 if cjk else 30) * unit:
                     continue
-                sup_lines = [b for b, s in zip(bodies, sizes) if v - slack <= s <= v]
+                sup_lines = [b for b, s in zip(bodies, sizes, strict=True) if v - slack <= s <= v]
                 sup = len(sup_lines)
                 if sup < (2 if n <= 4 else 3):
                     continue
@@ -371,10 +372,12 @@ class Unwrap:
     other documents alone; ``"\\n"`` or ``"\\n\\n"`` force that separator;
     ``"keep"`` never touches blank lines.
 
-    >>> text = "这五年，凯里不负重托！全市上下在以习近平同志为\\n\\n核心的党中央坚强领导下，认真贯彻落实习近\\n平总书记的重要指示精神，全面贯彻落实中央和\\n省委各项决策部署。\\n\\n精锐尽出——战贫困\\n\\n“十三五”以来，凯里市汇全市之智、举全市之力\\n，精锐尽出，掀起一场\\n"
+    >>> text = ("这五年，凯里不负重托！全市上下在以习近平\\n\\n同志为核心的党中央坚强领导下，认真贯彻\\n"
+    ...         "落实各项决策部署。\\n\\n精锐尽出——战贫困\\n\\n“十三五”以来，凯里市汇全市之智\\n"
+    ...         "、举全市之力，精锐尽出，掀起一场\\n")
     >>> from fixtext.core import Pipeline
     >>> print(Pipeline([Unwrap()]).run(text)[0], end="")
-    这五年，凯里不负重托！全市上下在以习近平同志为核心的党中央坚强领导下，认真贯彻落实习近平总书记的重要指示精神，全面贯彻落实中央和省委各项决策部署。
+    这五年，凯里不负重托！全市上下在以习近平同志为核心的党中央坚强领导下，认真贯彻落实各项决策部署。
     精锐尽出——战贫困
     “十三五”以来，凯里市汇全市之智、举全市之力，精锐尽出，掀起一场
 
@@ -515,10 +518,13 @@ class _Unwrapper:
             return 0.0, ""
         if k > 0 and not self.join_blank:
             return 0.0, ""
-        if bb[0] in CONTINUATION_START and (self.wrap is None or self.full(a, b)):
-            # a character-count wrap has no line-start rules: "吃吧\n，结果"
-            if not (ends_sentence(ab) or ab[-1] in CLOSERS) or bb[0] not in "，、；：,;:":
-                return 0.9, "next line starts with punctuation that never opens a paragraph"
+        # a character-count wrap has no line-start rules: "吃吧\n，结果"
+        if (
+            bb[0] in CONTINUATION_START
+            and (self.wrap is None or self.full(a, b))
+            and (not (ends_sentence(ab) or ab[-1] in CLOSERS) or bb[0] not in "，、；：,;:")
+        ):
+            return 0.9, "next line starts with punctuation that never opens a paragraph"
         if not self.cjk:
             return self._join_latin_doc(a, b, k)
         starts = _starts_paragraph(bb, _indent_of(b), self.typical_indent)
@@ -526,7 +532,7 @@ class _Unwrapper:
         terminal = ends_sentence(ab)
         if full:
             if starts:
-                if k == 0 and not terminal and not (bb[0] in _BULLET):
+                if k == 0 and not terminal and bb[0] not in _BULLET:
                     return 0.6, "line reaches the wrap width mid-sentence"
                 return 0.3, "next line starts like a paragraph"
             if not terminal and not (k > 0 and _ends_lead_in(ab)):
@@ -605,9 +611,8 @@ class _Unwrapper:
             return 0.0, ""
         if not self.full(a, b):
             return 0.0, ""
-        if not (ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’"):
-            if not ends_sentence(ab):
-                return 0.0, ""
+        if not (ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’" or ends_sentence(ab)):
+            return 0.0, ""
         return (0.6 if ends_sentence(ab) else 0.85), "line reaches the wrap width"
 
     # -- joiners -------------------------------------------------------
@@ -627,11 +632,16 @@ class _Unwrapper:
                 w1, w2 = left.group()[:-1], right.group()
                 joined = (w1 + w2).lower()
                 hyph = f"{w1}-{w2}".lower()
-                if y.islower() and hyph not in self.text.lower().replace(ab.lower() + "\n", "") and (
-                    joined in self.vocab() - {w2.lower(), w1.lower()} and re.search(
-                        rf"(?i)\b{re.escape(w1 + w2)}\b", self.text
+                if (
+                    y.islower()
+                    and hyph not in self.text.lower().replace(ab.lower() + "\n", "")
+                    and (
+                        (
+                            joined in self.vocab() - {w2.lower(), w1.lower()}
+                            and re.search(rf"(?i)\b{re.escape(w1 + w2)}\b", self.text)
+                        )
+                        or joined in english_words()
                     )
-                    or joined in english_words()
                 ):
                     return 1, "", "end-of-line hyphen removed"
             return 0, "", "hyphenated word kept"
@@ -717,7 +727,7 @@ def _ends_block(s: str) -> bool:
 
 
 def _is_latin_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum() or "\u00c0" <= ch <= "\u024f"
+    return (ch.isascii() and ch.isalnum()) or "\u00c0" <= ch <= "\u024f"
 
 
 def _is_latin_word(s: str) -> bool:
@@ -788,7 +798,9 @@ class Spacing:
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
         if text.isascii():
             return []
-        has_space = _SPACE_NEAR_HAN.search(text) or _HAN_DIGIT_GAP.search(text) or _HAN_LETTER_GAP.search(text)
+        has_space = (
+            _SPACE_NEAR_HAN.search(text) or _HAN_DIGIT_GAP.search(text) or _HAN_LETTER_GAP.search(text)
+        )
         if not has_space and "add" not in (self.digit_spacing, self.latin_spacing):
             return []
         script = document_script(text, ctx)
@@ -817,7 +829,9 @@ class Spacing:
         prose = bool(re.search("[，。；！？]", body)) and len(body) >= 12
         # paragraph indent of a Chinese prose line
         m = _LEAD_WS.match(line)
-        if m and prose and _HAN_RE.match(line[m.end() : m.end() + 1] or "a") or m and "\u3000" in m.group() and prose:
+        if (m and prose and _HAN_RE.match(line[m.end() : m.end() + 1] or "a")) or (
+            m and "\u3000" in m.group() and prose
+        ):
             out.append(Edit(off, off + m.end(), "", "paragraph indent removed", 0.85))
         lead = m.end() if m else 0
         taken: set[int] = set()
@@ -859,10 +873,14 @@ class Spacing:
             if style == "remove":
                 for g in gap.finditer(line):
                     if g.start() >= lead:
-                        out.append(Edit(off + g.start(), off + g.end(), "", f"space between Han and {what}", 0.75))
+                        out.append(
+                            Edit(off + g.start(), off + g.end(), "", f"space between Han and {what}", 0.75)
+                        )
             elif style == "add":
                 for g in touch.finditer(line):
-                    out.append(Edit(off + g.start(), off + g.start(), " ", f"space between Han and {what}", 0.75))
+                    out.append(
+                        Edit(off + g.start(), off + g.start(), " ", f"space between Han and {what}", 0.75)
+                    )
         return out
 
 
@@ -877,7 +895,7 @@ def _regular_spacing(positions: list[int]) -> bool:
     """Spaces that recur at a near-constant distance: the old line ends."""
     if len(positions) < 3:
         return False
-    diffs = [b - a for a, b in zip(positions, positions[1:])]
+    diffs = [b - a for a, b in itertools.pairwise(positions)]
     med = statistics.median(diffs)
     if med < 10:
         return False

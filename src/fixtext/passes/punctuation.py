@@ -60,7 +60,8 @@ class Punctuation:
     ``--`` and runs of ``—`` become ``——``.
 
     >>> from fixtext.core import Pipeline
-    >>> print(Pipeline([Punctuation()]).run('干群同心,奋进五载;实现"文明凯里",建成公路192.7公里(见c154192.html)...')[0])
+    >>> text = '干群同心,奋进五载;实现"文明凯里",建成公路192.7公里(见c154192.html)...'
+    >>> print(Pipeline([Punctuation()]).run(text)[0])
     干群同心，奋进五载；实现“文明凯里”，建成公路192.7公里（见c154192.html）……
     >>> print(Pipeline([Punctuation()]).run("'十四五\\"期间的\\"两大引擎\\"")[0])
     “十四五”期间的“两大引擎”
@@ -199,7 +200,12 @@ def _parens(line: str, off: int, mask: list[bool]) -> list[Edit]:
         outside_zh = _zh(_left(line, a)) or _zh(_right(line, b)) or (a == 0 and _zh(_right(line, b)))
         if not (_HAN_CH.search(inner) or outside_zh):
             continue
-        if line[a] == "(" and _left(line, a).isascii() and _left(line, a).isalnum() and not _HAN_CH.search(inner):
+        if (
+            line[a] == "("
+            and _left(line, a).isascii()
+            and _left(line, a).isalnum()
+            and not _HAN_CH.search(inner)
+        ):
             continue  # f(x), Windows(R)
         for i, rep in ((a, "（"), (b, "）")):
             if line[i] != rep:
@@ -213,9 +219,15 @@ def _quotes(line: str, off: int, mask: list[bool]) -> list[Edit]:
     for i, ch in enumerate(line):
         if ch not in "\"'“”‘’" or mask[i]:
             continue
-        if ch in "'’" and 0 < i < len(line) - 1 and line[i - 1].isalnum() and line[i + 1].isalnum():
-            if line[i - 1].isascii() and line[i + 1].isascii():
-                continue  # don't, it's
+        if (
+            ch in "'’"
+            and 0 < i < len(line) - 1
+            and line[i - 1].isalnum()
+            and line[i + 1].isalnum()
+            and line[i - 1].isascii()
+            and line[i + 1].isascii()
+        ):
+            continue  # don't, it's
         if ch == "'" and i > 0 and line[i - 1].isdigit():
             continue  # 5'10
         marks.append((i, ch))
@@ -225,7 +237,7 @@ def _quotes(line: str, off: int, mask: list[bool]) -> list[Edit]:
     pairs: list[tuple[int, int]] = []
     stack: list[tuple[int, str]] = []  # (position, "d"/"s")
     for i, ch in marks:
-        kind = "d" if ch in "\"“”" else "s"
+        kind = "d" if ch in '"“”' else "s"
         if ch in "“‘":
             stack.append((i, kind))
             continue
@@ -238,8 +250,12 @@ def _quotes(line: str, off: int, mask: list[bool]) -> list[Edit]:
         if stack and stack[-1][1] == kind:
             new[i] = "”" if kind == "d" else "’"
             pairs.append((stack.pop()[0], i))
-        elif kind == "d" and stack and stack[-1][1] == "s" and line[stack[-1][0]] == "'" and not _has_single_close(
-            marks, i
+        elif (
+            kind == "d"
+            and stack
+            and stack[-1][1] == "s"
+            and line[stack[-1][0]] == "'"
+            and not _has_single_close(marks, i)
         ):
             j = stack.pop()[0]
             new[j] = "“"

@@ -104,6 +104,12 @@ class Script:
                     if op == "equal":
                         continue
                     edits.append(
-                        Edit(base + i1, base + i2, new[j1:j2], f"OpenCC {config}: {old[i1:i2]} -> {new[j1:j2]}", 0.95)
+                        Edit(
+                            base + i1,
+                            base + i2,
+                            new[j1:j2],
+                            f"OpenCC {config}: {old[i1:i2]} -> {new[j1:j2]}",
+                            0.95,
+                        )
                     )
         return edits
