@@ -106,6 +106,13 @@ def test_indent_and_gaps():
     assert fix(text, ["placeholders"]) == "全市共有十二个\n本报记者张三摄\n眾志成城決戰"
 
 
+def test_single_question_mark_between_sentences_needs_document_evidence():
+    # no indents or wide gaps of '?': a folded question mark
+    assert fix("他来了?我不知道。\n", ["placeholders"]) == "他来了?我不知道。\n"
+    # the page's &nbsp; damage is evident: a byline gap
+    assert fix("????正文\n他来了?我不知道。\n", ["placeholders"]) == "正文\n他来了我不知道。\n"
+
+
 def test_space_between_latin_words():
     assert fix("作者John??Smith说", ["placeholders"]) == "作者John Smith说"
 
@@ -151,7 +158,7 @@ def test_placeholder_option_is_checked():
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(TRAD + ZH_SENTENCES + ["你还来吗?", "真的?", "好吗?我不知道。"]),
+        st.sampled_from(TRAD + ZH_SENTENCES + ["你还来吗?", "真的?", "好吗?我不知道。", "他来了?我不知道。"]),
         min_size=1,
         max_size=4,
     )

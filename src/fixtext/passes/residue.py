@@ -142,6 +142,7 @@ _QMARK_RUN = re.compile(r"\?+")
 _CJK = re.compile(f"[{_HAN}\u3000-\u303f\uff01-\uff5e\u2018-\u201d\u2026\u2014\u25a0-\u25ff\u25cf]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 # Sentence-final particles after which a '?' is a (width-folded) question mark.
+_NBSP_EVIDENCE = re.compile(r"(?m)^\?+(?=[^\n?])|[^\x00-\x7f]\?{3,}[^\x00-\x7f?]")
 _QUESTION_BEFORE = frozenset("嗎吗呢吧麼么嘛乎哪誰谁何啊呀")
 
 
@@ -154,9 +155,10 @@ class Placeholders:
     """'?' runs that a page saved for ``&nbsp;`` (indents, gaps) or lost characters.
 
     * a ``?`` run at the start of a line is a paragraph indent: removed;
-    * a run between Han characters/CJK punctuation is a gap: removed
-      (Chinese needs no space there); a single ``?`` there is removed only
-      when it is not a question mark (after 嗎呢吧… it is one);
+    * a run between Han characters is a gap: removed (Chinese needs no
+      space there); one or two ``?`` only when the document shows the
+      damage elsewhere (indents or wide gaps of ``?``) and not after a
+      question particle (嗎呢吧…): otherwise they are question marks;
     * a run of two or more between Latin words or digits becomes one space;
     * a ``?`` that cannot be explained stays, logged as a loss (or becomes
       U+FFFD with ``lost="replacement"``).
@@ -181,6 +183,8 @@ class Placeholders:
         if "?" not in text:
             return []
         edits: list[Edit] = []
+        # The page saved &nbsp; as '?' if it shows indents or wide gaps of them.
+        nbsp_damage = bool(_NBSP_EVIDENCE.search(text))
         for m in _QMARK_RUN.finditer(text):
             s, e = m.start(), m.end()
             n = e - s
@@ -215,6 +219,11 @@ class Placeholders:
             if after in "\n \t":
                 continue  # end of a sentence: a real (folded) question mark
             if _is_han(before) and _is_han(after):
+                if n <= 2 and not nbsp_damage:
+                    # Without &nbsp; damage elsewhere in the document a '?'
+                    # between sentences is a folded question mark
+                    # (他来了?我不知道).
+                    continue
                 conf = 0.85 if n >= 2 else 0.7
                 edits.append(
                     Edit(
