@@ -116,6 +116,40 @@ def _lines(text: str) -> Iterator[_Line]:
         pos += len(raw) + 1
 
 
+class _Places:
+    """Names lines for log reasons, in the coordinates a person can check.
+
+    A pass sees the text as earlier stages left it; when those changed it
+    (unwrap joined lines, removed blank lines) its line numbers are not the
+    input's.  A line is then looked up in the input by its key (first line
+    with the same key), or by its opening characters; failing both, the
+    name says which text it counts in.
+    """
+
+    def __init__(self, text: str, ctx: Context | None) -> None:
+        self.original = ctx.original if ctx is not None else text
+        self.same = self.original == text
+        self._keys: dict[str, int] | None = None
+
+    def line(self, line: _Line, key: str) -> str:
+        if self.same:
+            return f"line {line.number}"
+        if self._keys is None:
+            self._keys = {}
+            for ln in _lines(self.original):
+                if ln.text.strip():
+                    self._keys.setdefault(paragraph_key(ln.text), ln.number)
+        n = self._keys.get(key)
+        if n is None:
+            head = line.text.strip()[:12]
+            pos = self.original.find(head) if len(head) >= 6 else -1
+            if pos >= 0:
+                n = self.original.count("\n", 0, pos) + 1
+        if n is None:
+            return f"line {line.number} of the text after earlier repairs"
+        return f"line {n} of the input"
+
+
 def _is_prose(line: str, key: str) -> bool:
     """A paragraph of running text, not a refrain, heading, table row or code.
 
@@ -224,6 +258,7 @@ class RepeatedParagraphs:
             else:
                 runs.append([i])
         edits: list[Edit] = []
+        places = _Places(text, ctx)
         for run in runs:
             qualifies = any(
                 len(keys[i]) >= self.min_chars and _is_prose(lines[i].text, keys[i]) for i in run
@@ -231,15 +266,22 @@ class RepeatedParagraphs:
             if not qualifies:
                 continue
             start, end = _removal_span(lines, run[0], run[-1])
-            here = _span_name(lines[run[0]].number, lines[run[-1]].number)
-            kept = _span_name(lines[copy_of[run[0]]].number, lines[copy_of[run[-1]]].number)
-            verb = "repeats" if len(run) == 1 else "repeat"
+            k_first, k_last = copy_of[run[0]], copy_of[run[-1]]
+            if places.same:
+                here = _span_name(lines[run[0]].number, lines[run[-1]].number) + " "
+                kept = _span_name(lines[k_first].number, lines[k_last].number)
+                verb = "repeats" if len(run) == 1 else "repeat"
+            else:  # the entry's own position already says where the copy was
+                here, verb = "", "repeats"
+                kept = places.line(lines[k_first], keys[k_first])
+                if len(run) > 1:
+                    kept += f" and the {len(run) - 1} paragraph(s) after it"
             edits.append(
                 Edit(
                     start,
                     end,
                     "",
-                    f"{here} {verb} {kept} (exact copy after normalising spacing and punctuation width)",
+                    f"{here}{verb} {kept} (exact copy after normalising spacing and punctuation width)",
                     self.confidence,
                 )
             )
@@ -684,9 +726,9 @@ class NearDuplicates:
         ]
         if len(idx) < 2 or not _shares_long_substring([keys[i] for i in idx]):
             return []
-        return self._compare(text, lines, keys, idx)
+        return self._compare(_Places(text, ctx), lines, keys, idx)
 
-    def _compare(self, text: str, lines: list[_Line], keys: list[str], idx: list[int]) -> list[Edit]:
+    def _compare(self, places: _Places, lines: list[_Line], keys: list[str], idx: list[int]) -> list[Edit]:
         found = near_duplicate_pairs(
             [keys[i] for i in idx], self.note_threshold, self.max_candidates
         )
@@ -696,19 +738,20 @@ class NearDuplicates:
             li, ei = idx[later], idx[earlier]
             if li in removed or keys[li] == keys[ei]:
                 continue  # exact copies are repeated_paragraphs' business
-            here, there = lines[li].number, lines[ei].number
+            there = places.line(lines[ei], keys[ei])
+            here = "this line" if not places.same else f"line {lines[li].number}"
             new_numbers = set(_NUM.findall(keys[li])) - set(_NUM.findall(keys[ei]))
             if c_later >= self.remove_threshold and not new_numbers:
                 removed[li] = (
-                    f"line {here} restates line {there} ({c_later:.0%} of its 3-grams are there)"
+                    f"{here} restates {there} ({c_later:.0%} of its 3-grams are there)"
                 )
                 continue
             if c_later >= self.remove_threshold:
-                why = f"line {here} restates line {there} ({c_later:.0%}) but has other numbers"
+                why = f"{here} restates {there} ({c_later:.0%}) but has other numbers"
             elif c_earlier >= self.remove_threshold:
-                why = f"line {here} expands line {there} ({c_earlier:.0%} of line {there} is in it)"
+                why = f"{here} expands {there} ({c_earlier:.0%} of it is here)"
             else:
-                why = f"line {here} resembles line {there} ({c_later:.0%} of its 3-grams are there)"
+                why = f"{here} resembles {there} ({c_later:.0%} of its 3-grams are there)"
             ln = lines[li]
             notes.append(Edit(ln.start, ln.end, ln.text, why, self.confidence, "note"))
         edits = _remove_lines(lines, removed, self.confidence)
