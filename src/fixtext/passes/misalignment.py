@@ -32,7 +32,11 @@ Anchors (where a run can start) and what the byte before the run was:
 Each candidate is scored by the shared text model against keeping the text;
 the damage event itself costs :data:`EVENT_COST` nats, so the repair must
 explain the text better by more than that.  Rejected but plausible candidates
-are logged as suggestions.
+are logged as suggestions.  A bare ``??`` read as one mark is judged against
+the rest of the document (:func:`_weigh_line_end_marks`); where an earlier
+pass rewrote a slipped run, the line is re-read from the input
+(:meth:`MisalignedGbk._reread`).  docs/passes/misalignment.md has the
+measurements behind the constants.
 """
 
 from __future__ import annotations
