@@ -165,7 +165,7 @@ def test_seed_001_headline_and_byline_collapse() -> None:
     assert "熊顺才熊顺才" not in out and len(out) == len(text) - len(removed)
 
 
-Heading = st.lists(st.sampled_from(POOL), min_size=3, max_size=20).map("".join).filter(
+Heading = st.lists(st.sampled_from(POOL), min_size=5, max_size=20).map("".join).filter(
     # a heading that is itself made of doubled pieces cannot be told apart
     lambda x: len(set(x)) > 1 and _tile_doubles(x) is None
 )
@@ -190,6 +190,14 @@ def test_reduplication_lines_survive(unit: str, times: int) -> None:
     sentence = f"我们{line}地走，一边{unit}{unit}一边看。"
     for p in (DoubledText(), Stutters(), RepeatedParagraphs(), NearDuplicates()):
         assert [e for e in p.find(sentence, None) if e.confidence >= 0.6 and e.kind == "repair"] == []
+
+
+def test_short_single_double_is_only_suggested() -> None:
+    assert [e.confidence for e in DoubledText().find("对不起对不起\n", None)] == [0.5]
+    # but a byline, letter spacing or several doubled runs are evidence
+    assert [e.confidence for e in DoubledText().find("通讯员 熊顺才熊顺才\n", None)] == [0.9]
+    assert [e.confidence for e in DoubledText().find("熊 顺 才熊 顺 才\n", None)] == [0.9]
+    assert [e.confidence for e in DoubledText().find("○○ 熊顺才熊顺才\n", None)] == [0.9, 0.9]
 
 
 def test_doubled_text_leaves_paragraphs_alone() -> None:

@@ -351,7 +351,9 @@ class DoubledText:
     distinct character and is not itself a repetition.  In a byline
     (``记者``, ``通讯员``, ``摄`` …) a single space-separated token made of
     doubled pieces of two or more characters (a doubled name) also
-    collapses.  The second copy of each piece is removed.
+    collapses.  The second copy of each piece is removed.  A line that is a
+    single short doubled piece with nothing else pointing to a PDF
+    (``对不起对不起``) is only suggested.
 
     >>> from fixtext.core import Pipeline
     >>> print(Pipeline([DoubledText()]).run("○○ 熊顺才熊顺才\\n记者 王磊王磊\\n")[0])
@@ -365,6 +367,8 @@ class DoubledText:
 
     >>> DoubledText().find("天天\\n研究研究\\n哈哈哈哈\\n谢谢谢谢\\n他高高兴兴地看看天天气\\n", None)
     []
+    >>> [e.confidence for e in DoubledText().find("对不起对不起\\n", None)]
+    [0.5]
     """
 
     name: ClassVar[str] = "doubled_text"
@@ -379,6 +383,12 @@ class DoubledText:
     #: Chinese reduplication units are one or two characters (AA, ABAB,
     #: AABB); a piece of three or more is past what the language doubles.
     min_piece: int = 3
+    #: A line that is one doubled piece of ``min_piece`` to
+    #: ``strong_piece - 1`` characters, with no spacing and no byline word,
+    #: is only suggested (0.5): ``对不起对不起`` can be a line of lyrics.
+    #: The doubled headings of the seeds and dev cases are 5+ characters per
+    #: copy, or letter-spaced, or hold several doubled runs.
+    strong_piece: int = 5
     confidence: float = 0.9
 
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
@@ -397,7 +407,8 @@ class DoubledText:
             kept = [i for i, ch in enumerate(raw) if ch not in _SPACE_CHARS]
             pieces = _tile_doubles(s)
             if pieces is not None and self._plausible(s, pieces):
-                edits.extend(self._collapse(raw, line.start, kept, pieces, "line"))
+                conf = self._confidence(raw, s, pieces)
+                edits.extend(self._collapse(raw, line.start, kept, pieces, "line", conf))
                 continue
             if _BYLINE.search(raw):
                 edits.extend(self._byline(raw, line.start))
@@ -408,6 +419,21 @@ class DoubledText:
         x = s[i : i + length]
         return length >= self.min_piece and len(set(x)) > 1 and not _periodic(x)
 
+    def _confidence(self, raw: str, s: str, pieces: list[tuple[int, int]]) -> float:
+        """Strong evidence: several doubled runs, letter spacing, a long piece, a byline.
+
+        A lone short piece (``对不起对不起``, three or four characters, no
+        spacing) may be a line of lyrics or dialogue: only suggested.
+        """
+        longest = max(length for _, length in pieces)
+        strong = (
+            len(pieces) > 1
+            or longest >= self.strong_piece
+            or len(s) < len(raw.strip(" \t\u3000\u00a0"))  # spaces inside: a PDF layout
+            or bool(_BYLINE.search(raw))
+        )
+        return self.confidence if strong else 0.5
+
     def _collapse(
         self,
         raw: str,
@@ -415,6 +441,7 @@ class DoubledText:
         kept: list[int],
         pieces: list[tuple[int, int]],
         what: str,
+        confidence: float,
     ) -> list[Edit]:
         out = []
         for i, length in pieces:
@@ -429,7 +456,7 @@ class DoubledText:
                     off + end,
                     "",
                     f"{what} doubled by PDF extraction of bold text: {x!r} twice",
-                    self.confidence,
+                    confidence,
                 )
             )
         return out
@@ -448,7 +475,7 @@ class DoubledText:
             if length < 2 or len(set(x)) < 2 or _periodic(x) or not _HAN_RE.search(x):
                 continue
             kept = list(range(m.start(), m.end()))
-            out.extend(self._collapse(raw, off, kept, pieces, "byline name"))
+            out.extend(self._collapse(raw, off, kept, pieces, "byline name", self.confidence))
         return out
 
 
