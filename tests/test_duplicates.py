@@ -34,7 +34,7 @@ POOL = (
     "次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指"
     "几九区强放决西被干做必战先回则任取据处理府研"
 )
-Prose = st.lists(st.sampled_from(POOL), min_size=18, max_size=40).map(
+Prose = st.lists(st.sampled_from(POOL), min_size=20, max_size=40).map(
     lambda cs: "".join(cs[:9]) + "，" + "".join(cs[9:]) + "。"
 )
 
