@@ -200,7 +200,7 @@ class RepeatedParagraphs:
     and contains a qualifying paragraph (the short last line of a wrapped
     paragraph that was printed twice).
 
-    >>> para = "这一段是正文，讲的是一件事情的来龙去脉。"
+    >>> para = "这一段是正文，讲的是一件事情从头到尾的来龙去脉。"
     >>> text = para + "\\n\\n标题\\n\\n" + para.replace("，", ", ") + "\\n"
     >>> [e.reason for e in RepeatedParagraphs().find(text, None)]
     ['line 5 repeats line 1 (exact copy after normalising spacing and punctuation width)']
