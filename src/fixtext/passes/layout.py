@@ -289,8 +289,8 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
     """Find the width most lines were cut at, or ``None`` when there is none.
 
     A wrap width needs (measured on the wrap_cjk dev family, the seeds and
-    English text wrapped by ``textwrap``): at least 3 lines at it (2 in a
-    document of at most 4 lines), at least a quarter of the document's
+    English text wrapped by ``textwrap``): at least 3 lines at it (2 if they
+    are exactly as wide), at least a quarter of the document's
     lines of half that width or more, few lines (<= 15%) much longer, and
     *flow*: most lines at the width end at a character that does not end a
     sentence (a text with one paragraph per line ends nearly every line on
@@ -321,7 +321,11 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
                     continue
                 sup_lines = [b for b, s in zip(bodies, sizes, strict=True) if v - slack <= s <= v]
                 sup = len(sup_lines)
-                if sup < (2 if n <= 4 else 3):
+                # two lines of similar length are a coincidence in a short
+                # text (partial_span dev case: two 70-character paragraphs)
+                # two lines at exactly the same width may do (a short text
+                # of two wrapped paragraphs); two of merely similar width not
+                if sup < (2 if slack == tight else 3):
                     continue
                 over = sum(1 for s in sizes if s > v + (slack if slack else unit))
                 if over > 0.15 * n:
@@ -521,7 +525,7 @@ class _Unwrapper:
         # a character-count wrap has no line-start rules: "吃吧\n，结果"
         if (
             bb[0] in CONTINUATION_START
-            and (self.wrap is None or self.full(a, b))
+            and (self.full(a, b) or self.local_block_wrap(a, b))
             and (not (ends_sentence(ab) or ab[-1] in CLOSERS) or bb[0] not in "，、；：,;:")
         ):
             return 0.9, "next line starts with punctuation that never opens a paragraph"
