@@ -252,7 +252,9 @@ class CjkMojibake:
         hint = _document_punctuation(text) if has_cluster else frozenset()
         # Repeated lines (duplicated paragraphs, boilerplate) are judged once.
         # Only lines holding a cluster are visited: the regex finds them.
-        memo: dict[str, list[Edit]] = {}
+        # The memo lives in ctx.shared, so the pipeline's later rounds (the
+        # text changes elsewhere) do not judge an unchanged line again.
+        memo: dict[str, list[Edit]] = ctx.shared.setdefault("cjk_mojibake.memo", {}) if ctx is not None else {}
         at = 0
         while has_cluster:
             m = pattern.search(text, at)
@@ -264,9 +266,9 @@ class CjkMojibake:
                 end = len(text)
             at = end + 1
             line = text[pos:end]
-            if not _worth_a_look(line, model):
-                continue
             found = memo.get(line)
+            if found is None and not _worth_a_look(line, model):
+                memo[line] = found = []
             if found is None:
                 source = sources.get(line)
                 if source is not None and source != line:
