@@ -300,6 +300,7 @@ def _span_name(a: int, b: int) -> str:
 # Whitespace inside a heading is layout (letter spacing), so doubling is
 # looked for in the line with its whitespace removed.
 _SPACE_CHARS = frozenset(" \t\u3000\u00a0")
+_SENTENCE_END = frozenset("。！？!?.")
 _NO_SPACE = str.maketrans(dict.fromkeys(_SPACE_CHARS))
 # A line made of doubled pieces, cheap to test: its space-free form starts
 # with some text that recurs right after itself.  Bounded pieces keep the
@@ -425,9 +426,14 @@ class DoubledText:
         """Strong evidence: several doubled runs, letter spacing, a long piece, a byline.
 
         A lone short piece (``对不起对不起``, three or four characters, no
-        spacing) may be a line of lyrics or dialogue: only suggested.
+        spacing) may be a line of lyrics or dialogue, and a piece that ends
+        a sentence is a sentence said twice, not a heading: only suggested.
         """
         longest = max(length for _, length in pieces)
+        if any(s[i + length - 1] in _SENTENCE_END for i, length in pieces):
+            # a whole sentence said twice ("…方便。…方便。"): headings and
+            # bylines do not end in a full stop, so this is no render double
+            return 0.5
         strong = (
             len(pieces) > 1
             or longest >= self.strong_piece
