@@ -114,9 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     paras, truth = make_corpus(args.paragraphs, args.planted)
     dt, peak, what = bench_pass(paras)
-    print(f"near_duplicates on {len(paras)} paragraphs: {dt:.2f} s, peak {peak:.1f} MiB ({what})")
+    print(
+        f"near_duplicates on {len(paras)} paragraphs (under tracemalloc): {dt:.2f} s, "
+        f"peak {peak:.1f} MiB ({what})"
+    )
     r, false = recall(paras, truth)
+    exact = sum(1 for a, b in truth.items() if paragraph_key(paras[a]) == paragraph_key(paras[b]))
     print(f"recall of {len(truth)} planted restatements: {r:.1%}; removals not planted: {false}")
+    print(f"  ({exact} of them are exact copies once normalised: left to repeated_paragraphs)")
     text = "\n".join(paras) + "\n"
     t0 = time.perf_counter()
     Pipeline([NearDuplicates()]).run(text)
