@@ -264,7 +264,16 @@ class CjkMojibake:
             end = text.find("\n", m.start())
             if end < 0:
                 end = len(text)
+            # A hard wrap inside a garbled paragraph splits a character's
+            # bytes across two lines (瀹|夊 for 安): read such lines as one,
+            # the line break kept in the output for the layout passes.
+            while end < len(text) and _wrapped_here(text, end, pattern, sources):
+                nxt = text.find("\n", end + 1)
+                end = len(text) if nxt < 0 else nxt
             at = end + 1
+            if "\n" in text[pos:end]:
+                edits.extend(_repair_wrapped(text, pos, end, model, self, hint, sources, min_conf))
+                continue
             line = text[pos:end]
             found = memo.get(line)
             if found is None and not _worth_a_look(line, model):
@@ -317,6 +326,92 @@ def _input_lines(ctx: Context | None) -> dict[str, str]:
                 cached.setdefault(_STRIPPED.sub("", ln), ln.rstrip("\r"))
         ctx.shared[key] = cached
     return cached  # type: ignore[no-any-return]
+
+
+_ONE_SUSPECT: re.Pattern[str] | None = None
+
+
+def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[str, str]) -> bool:
+    """The newline at ``nl`` splits mojibake: suspicious characters touch it
+    on both sides and the next line holds a cluster too."""
+    global _ONE_SUSPECT
+    if _ONE_SUSPECT is None:
+        _ONE_SUSPECT = re.compile(pattern.pattern.split("[^\\n]")[0])
+    if nl == 0 or nl + 1 >= len(text):
+        return False
+    if not (_ONE_SUSPECT.match(text, nl - 1) and _ONE_SUSPECT.match(text, nl + 1)):
+        return False
+    nxt = text.find("\n", nl + 1)
+    if pattern.search(text[nl + 1 : len(text) if nxt < 0 else nxt]) is None:
+        return False
+    # ... and under a common chain the line's bytes end inside a character.
+    from ..textmodel.reverse import LATIN1X, encode_reader, ends_inside_char
+
+    line = text[text.rfind("\n", 0, nl) + 1 : nl]
+    line = sources.get(line, line)  # bytes stripped by hygiene are not a cut
+    from ..textmodel import get_model
+
+    model = get_model()
+    for writer, reader in (("utf-8", "gb18030"), ("gb18030", LATIN1X), ("utf-8", LATIN1X), ("big5hkscs", "gb18030")):
+        enc = encode_reader(line, reader)
+        if enc is None or not ends_inside_char(bytes(enc.buf), writer):
+            continue
+        # Only a chain that reads the line as real text counts.
+        read = bytes(enc.buf).decode(writer, "replace").rstrip("\ufffd")
+        if read.count("\ufffd") <= len(enc.wild) + 1 and model.score(read[-30:]) > -9.0:
+            return True
+    return False
+
+
+def _repair_wrapped(text, pos, end, model, opts, hint, sources, min_conf):  # type: ignore[no-untyped-def]
+    """Repair lines pos..end as one (their line breaks removed), then put
+    each line break back into the replacement at the proportional place."""
+    block = text[pos:end]
+    source = "\n".join(sources.get(ln, ln) for ln in block.split("\n"))
+    if source == block:
+        return [replace(e, start=e.start + pos, end=e.end + pos) for e in _repair_block(block, model, opts, hint)]
+    found = [e for e in _repair_block(source, model, opts, hint) if e.confidence >= min_conf]
+    if not found:
+        return []
+    fixed = _apply(source, found)
+    if fixed == block:
+        return []
+    s, t, rep = _trim(block, fixed)
+    conf = min(e.confidence for e in found)
+    kind = "loss" if any(e.kind == "loss" for e in found) else "repair"
+    reason = found[0].reason.split(";")[0] + "; across line breaks; stripped characters read from the input"
+    return [Edit(pos + s, pos + t, rep, reason, conf, kind)]
+
+
+def _apply(text: str, edits: list[Edit]) -> str:
+    from ..core import resolve_overlaps
+
+    parts = []
+    at = 0
+    for e in sorted(resolve_overlaps(edits, len(text)), key=lambda e: e.start):
+        parts.append(text[at : e.start])
+        parts.append(e.replacement)
+        at = e.end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _repair_block(block, model, opts, hint):  # type: ignore[no-untyped-def]
+    breaks = [i for i, ch in enumerate(block) if ch == "\n"]
+    joined = block.replace("\n", "")
+    # merged index k -> block index: k plus the breaks before it
+    out = []
+    for e in _repair_line(joined, 0, model, opts, hint):
+        inside = [b - n for n, b in enumerate(breaks) if e.start < b - n < e.end]
+        before = sum(1 for n, b in enumerate(breaks) if b - n <= e.start)
+        start = e.start + before
+        stop = e.end + before + len(inside)
+        rep = e.replacement
+        for k in reversed(inside):
+            at = round((k - e.start) / max(1, e.end - e.start) * len(rep))
+            rep = rep[:at] + "\n" + rep[at:]
+        out.append(Edit(start, stop, rep, e.reason + "; across a line break", e.confidence, e.kind))
+    return out
 
 
 def _repair_from_source(line, source, base, model, opts, min_conf, hint):  # type: ignore[no-untyped-def]

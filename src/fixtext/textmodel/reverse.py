@@ -185,6 +185,21 @@ def _utf8_len(lead: int) -> int:
     return 0
 
 
+def ends_inside_char(buf: bytes, writer: str) -> bool:
+    """The bytes stop in the middle of a character of ``writer``'s codec."""
+    if not buf:
+        return False
+    if writer == "utf-8":
+        c = 0
+        while c < 3 and c < len(buf) and 0x80 <= buf[-1 - c] <= 0xBF:
+            c += 1
+        if c == len(buf):
+            return False
+        return _utf8_len(buf[-1 - c]) > c + 1
+    tail = buf[-64:].decode(writer, "surrogateescape")
+    return bool(tail) and "\udc80" <= tail[-1] <= "\udcff" and buf[-1] >= 0x81
+
+
 def _missing_tail(buf: bytes, writer: str) -> int:
     """How many bytes the writer's codec says are missing at the end (0 if none)."""
     try:
