@@ -339,7 +339,11 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
         _ONE_SUSPECT = re.compile(pattern.pattern.split("[^\\n]")[0])
     if nl == 0 or nl + 1 >= len(text):
         return False
-    if not (_ONE_SUSPECT.match(text, nl - 1) and _ONE_SUSPECT.match(text, nl + 1)):
+    # Mojibake includes kana and common Han (ヨ, 家) that are not suspicious
+    # by themselves; the chain check below decides.
+    if text[nl - 1] < "\x80" or text[nl + 1] < "\x80":
+        return False
+    if not (_ONE_SUSPECT.match(text, nl - 1) or _ONE_SUSPECT.match(text, nl + 1)):
         return False
     nxt = text.find("\n", nl + 1)
     if pattern.search(text[nl + 1 : len(text) if nxt < 0 else nxt]) is None:
