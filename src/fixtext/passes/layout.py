@@ -296,7 +296,7 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
     sentence (a text with one paragraph per line ends nearly every line on
     sentence-final punctuation; a wrapped one ends them anywhere).
 
-    >>> w = estimate_wrap_width(["一二三四五六七八九十，一二三四"] * 4 + ["一二三。"], True)
+    >>> w = estimate_wrap_width([f"一二三四五六七八九十，一二三{c}" for c in "甲乙丙丁"] + ["一二三。"], True)
     >>> (w.width, w.measure, w.exact)
     (15, 'chars', True)
     >>> estimate_wrap_width(["今天天气很好。", "我们去公园散步吧。", "好。"], True) is None
@@ -387,14 +387,26 @@ class Unwrap:
     other documents alone; ``"\\n"`` or ``"\\n\\n"`` force that separator;
     ``"keep"`` never touches blank lines.
 
-    >>> text = ("这五年，凯里不负重托！全市上下在以习近平\\n\\n同志为核心的党中央坚强领导下，认真贯彻\\n"
-    ...         "落实各项决策部署。\\n\\n精锐尽出——战贫困\\n\\n“十三五”以来，凯里市汇全市之智\\n"
-    ...         "、举全市之力，精锐尽出，掀起一场\\n")
+    >>> p1 = "这五年，凯里不负重托！全市上下在以习近平同志为核心的党中央坚强领导下，认真贯彻落实决策部署。"
+    >>> p2 = "“十三五”以来，凯里市汇全市之智、举全市之力，精锐尽出，掀起一场“摘穷帽”的人民战争。"
+    >>> cut = lambda p: "\\n".join(p[i : i + 16] for i in range(0, len(p), 16))
+    >>> text = cut(p1) + "\\n\\n精锐尽出——战贫困\\n\\n" + cut(p2).replace("场\\n", "场\\n\\n") + "\\n"
+    >>> print(text, end="")
+    这五年，凯里不负重托！全市上下在
+    以习近平同志为核心的党中央坚强领
+    导下，认真贯彻落实决策部署。
+    <BLANKLINE>
+    精锐尽出——战贫困
+    <BLANKLINE>
+    “十三五”以来，凯里市汇全市之智
+    、举全市之力，精锐尽出，掀起一场
+    <BLANKLINE>
+    “摘穷帽”的人民战争。
     >>> from fixtext.core import Pipeline
     >>> print(Pipeline([Unwrap()]).run(text)[0], end="")
-    这五年，凯里不负重托！全市上下在以习近平同志为核心的党中央坚强领导下，认真贯彻落实各项决策部署。
+    这五年，凯里不负重托！全市上下在以习近平同志为核心的党中央坚强领导下，认真贯彻落实决策部署。
     精锐尽出——战贫困
-    “十三五”以来，凯里市汇全市之智、举全市之力，精锐尽出，掀起一场
+    “十三五”以来，凯里市汇全市之智、举全市之力，精锐尽出，掀起一场“摘穷帽”的人民战争。
 
     Left alone: one paragraph per line, poetry, code, English blank lines.
 
@@ -611,30 +623,28 @@ class _Unwrapper:
         if ends_sentence(a.body) or len(a.body) < 8:
             return False
         idx = self.lines.index(a)
-        window = [ln for ln in self.lines[max(0, idx - 2) : idx + 3]]
-        run: list[_Line] = []
-        best = 0
-        for ln in window:
-            if ln.blank or ln.protected or abs(len(ln.body) - len(a.body)) > 1:
-                run = []
-                continue
-            run.append(ln)
-            if a in run:
-                best = max(best, len(run))
-        # two lines suffice only at a print-column width (<= 40 ideographs);
-        # longer lines of equal length are one-paragraph-per-line text by
-        # coincidence (15 of 3,000 random documents of dev-case golds)
-        if best < (2 if len(a.body) <= 40 else 3):
+        width = len(a.body)
+
+        def same(ln: _Line) -> bool:
+            # exactly as wide: a re-decoded run keeps its character count per
+            # line; "about as wide" is a coincidence among whole paragraphs
+            return not ln.blank and not ln.protected and len(ln.body) == width
+
+        # the run of equal-width lines that A's paragraph has so far: walk
+        # back while the line before is as wide and goes on mid-sentence
+        run = [a]
+        j = idx - 1
+        while j >= 0 and len(run) < 3 and same(self.lines[j]) and not ends_sentence(self.lines[j].body):
+            run.insert(0, self.lines[j])
+            j -= 1
+        if same(b) and len(run) < 3:
+            run.append(b)
+        need = 2 if width <= 40 else 3
+        if len(run) < need:
             return False
-        if best == 2 and not any(
-            ln is not a and len(ln.body) == len(a.body) for ln in window if not ln.blank
-        ):
-            return False  # a pair must be exactly as wide
-        members = [ln for ln in window if not ln.blank and abs(len(ln.body) - len(a.body)) <= 1]
-        if len({ln.body for ln in members}) < len(members):
+        if len({ln.body for ln in run}) < len(run):
             return False  # repeated lines (doubled paragraphs) are no evidence
-        flow = [ln for ln in members if not ends_sentence(ln.body)]
-        return len(flow) >= min(2, len(members) - 1) and _is_prose("".join(ln.body for ln in members))
+        return _is_prose("".join(ln.body for ln in run))
 
     def _join_latin_doc(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
         if k > 0 or self.wrap is None:
