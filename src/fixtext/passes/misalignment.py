@@ -41,6 +41,7 @@ measurements behind the constants.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 import re
@@ -259,6 +260,10 @@ HETERONYM_COST = 2.0
 #: prose (Latin words and numbers come in longer runs, and punctuation is
 #: widened by the punctuation pass only after this one).
 STRAY_ASCII_COST = 2.0
+#: Two sentence marks side by side (``?。``, ``，。``) that edited text does
+#: not write: the text model prices punctuation flat, so this is where a
+#: reading that leaves a mark stranded next to another pays.
+PUNCT_CLASH_COST = 3.0
 #: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
 #: any other lost lead byte is this much less likely.
 OTHER_LEAD_COST = 6.0
@@ -586,13 +591,13 @@ class MisalignedGbk:
             i = m.start()
             anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
 
-        out: list[tuple[Edit, float, float]] = []
+        out: list[list[tuple[Edit, float]]] = []
         if not anchors:
             return []
         lean = sum(model.variant(c) for c in line) if hasattr(model, "variant") else 0
         script = (lean > 0) - (lean < 0)
         for anchor, kw, why in anchors:
-            best: tuple[float, int, str, float] | None = None
+            mine: list[tuple[Edit, float]] = []
             opts = {k: v for k, v in kw.items() if k not in ("start", "cost")}
             anchor_cost = kw.get("cost", 0.0)
             for end, slots in realign(chars, kw.get("start", anchor), **opts):
@@ -630,38 +635,43 @@ class MisalignedGbk:
                     - model.total(left + kept + right)
                     + _stray_ascii(left + kept + right) * STRAY_ASCII_COST
                     - _stray_ascii(left + repl + right) * STRAY_ASCII_COST
+                    + _punct_clash(left + kept + right) * PUNCT_CLASH_COST
+                    - _punct_clash(left + repl + right) * PUNCT_CLASH_COST
                 )
                 margin = gain - self.event_cost - anchor_cost
-                if best is None or margin > best[0]:
-                    best = (margin, end, repl, prior - anchor_cost)
-            if best is None:
-                continue
-            margin, end, repl, extra = best
-            conf = _confidence(margin)
-            if conf < 0.3:
-                continue  # not even plausible: not worth a suggestion
-            out.append(
-                (
-                    Edit(
-                        base + anchor,
-                        base + end,
-                        repl,
-                        f"{why}; realigned reading preferred by {margin + self.event_cost:.1f} nats",
-                        conf,
-                    ),
-                    margin,
-                    extra,
-                )
-            )
-        return _resolve(out, line, base, model, self.event_cost)
+                conf = _confidence(margin)
+                if conf < 0.3:
+                    continue  # not even plausible: not worth a suggestion
+                reason = f"{why}; realigned reading preferred by {margin + self.event_cost:.1f} nats"
+                mine.append((Edit(base + anchor, base + end, repl, reason, conf), margin))
+            if mine:
+                out.append(mine)
+        return _select(out)
 
 
 _STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,3}(?=[^\x00-\x7f]|\Z)")
 
 
+_CLASHING = frozenset("。，、；：？！?!,;:")
+_CLASH_OK = frozenset({"?!", "!?", "??", "!!", "？！", "！？", "？？", "！！"})
+
+
+def _punct_clash(text: str) -> int:
+    """Adjacent sentence marks that edited text does not write (``?。``, ``，。``)."""
+    return sum(
+        1
+        for i in range(len(text) - 1)
+        if text[i] in _CLASHING and text[i + 1] in _CLASHING and text[i : i + 2] not in _CLASH_OK
+    )
+
+
 def _stray_ascii(text: str) -> int:
-    """ASCII characters standing alone (one to three) between Chinese ones."""
-    return sum(len(m.group()) for m in _STRAY.finditer(text))
+    """ASCII characters standing alone (one to three) between Chinese ones.
+
+    Folded sentence punctuation (``,.;:!?()``) does not count: the page
+    folded every ，；：！？, so it is ordinary there.
+    """
+    return sum(sum(1 for c in m.group() if c not in _FOLDED_PUNCT) for m in _STRAY.finditer(text))
 
 
 _SINGLE_Q = re.compile(r"(?<=[^\x00-\x7f?])\?(?=[^?]|\Z)")
@@ -736,6 +746,7 @@ def _is_han(ch: str) -> bool:
 
 
 _FREE_AFTER_DANGLING = frozenset("\n。，、“”‘’：；！？…")
+_FOLDED_PUNCT = frozenset(",.;:!?()\"'")
 _ODD_SYMBOLS = frozenset("#$&*+<=>@[\\]^_`{|}~")
 
 
@@ -765,37 +776,36 @@ def _anomalous(old: str, model: Any) -> bool:
     return False
 
 
-def _resolve(
-    props: list[tuple[Edit, float, float]], line: str, base: int, model: Any, cost: float
-) -> list[tuple[Edit, float]]:
-    """Of overlapping proposals keep the one that explains their union best.
+def _select(per_anchor: list[list[tuple[Edit, float]]]) -> list[tuple[Edit, float]]:
+    """The set of non-overlapping candidates that explains the line best.
 
-    Two anchors can claim one run (a junk byte inside a run that starts at a
-    '?'); their margins are measured on different spans, so they are
-    compared on the union, each leaving the rest of it as it is, with its
-    own priors (slot priors, anchor cost).
+    Each candidate's margin is its gain over keeping its own span, so the
+    margins of disjoint candidates add up: a weighted interval scheduling
+    over every candidate of every anchor picks the best explanation (two
+    short runs rather than one long reading that swallows both).  Each
+    anchor's best candidate that is not chosen and overlaps nothing chosen
+    is kept as a suggestion.
     """
-
-    def union_score(p: tuple[Edit, float, float], u0: int, u1: int) -> float:
-        e, _m, extra = p
-        s, t = e.start - base, e.end - base
-        mid = line[u0:s] + e.replacement + line[t:u1]
-        text = line[max(0, u0 - 2) : u0] + mid + line[u1 : u1 + 2]
-        # what a candidate leaves unexplained ('?', private use) needs
-        # another damage event
-        left = sum(1 for ch in mid if ch == "?" or "\ue000" <= ch <= "\uf8ff")
-        return model.total(text) - cost * (1 + left) + extra
-
-    taken: list[tuple[Edit, float, float]] = []
-    for p in sorted(props, key=lambda p: -p[1]):
-        e = p[0]
-        clash = [t for t in taken if e.start < t[0].end and t[0].start < e.end]
-        if not clash:
-            taken.append(p)
-            continue
-        u0 = min([e.start] + [t[0].start for t in clash]) - base
-        u1 = max([e.end] + [t[0].end for t in clash]) - base
-        mine = union_score(p, u0, u1)
-        if all(mine > union_score(t, u0, u1) + 1e-9 for t in clash):
-            taken = [t for t in taken if t not in clash] + [p]
-    return [(t[0], t[1]) for t in taken]
+    cands = sorted((c for group in per_anchor for c in group if c[1] > 0), key=lambda c: c[0].end)
+    ends = [c[0].end for c in cands]
+    best = [0.0] * (len(cands) + 1)
+    take = [False] * len(cands)
+    for i, (e, m) in enumerate(cands):
+        j = bisect.bisect_right(ends, e.start, 0, i)
+        with_it = m + best[j]
+        take[i] = with_it > best[i]
+        best[i + 1] = with_it if take[i] else best[i]
+    chosen: list[tuple[Edit, float]] = []
+    i = len(cands) - 1
+    while i >= 0:
+        if take[i]:
+            chosen.append(cands[i])
+            i = bisect.bisect_right(ends, cands[i][0].start, 0, i) - 1
+        else:
+            i -= 1
+    out = list(chosen)
+    for group in per_anchor:
+        e, m = max(group, key=lambda c: c[1])
+        if e.confidence < 0.6 and all(e.end <= c.start or e.start >= c.end for c, _m in out):
+            out.append((e, m))
+    return out
