@@ -71,6 +71,8 @@ _LIST_MARKER = re.compile(
     r"|[a-zA-Z][.)](?=\s)"
     r")"
 )
+#: Parenthesised item numbers, which Chinese prose often runs inline.
+_INLINE_ITEM = re.compile(r"[（(]\d{1,2}[)）]")
 _BULLET = frozenset("●○◆◇■□▲△▼▽★☆※•▪►◎◉·-*+>#|")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 #: Lines of program text in a Latin document (prose never has these shapes).
@@ -484,6 +486,7 @@ class _Unwrapper:
         self.blank_separated = gaps[True] >= 1 and gaps[True] >= 2 * gaps[False]
         self._vocab: set[str] | None = None
         self.a_first = True  # is line A the first line of its paragraph?
+        self.inline_items = sum(len(_INLINE_ITEM.findall(ln.body[1:])) for ln in nonblank) >= 2
         # long prose lines that end mid-sentence: rare in a document whose
         # paragraphs are whole lines, so such a line was cut (seed 003)
         prose = [ln for ln in nonblank if len(ln.body) >= 20 and _has_inner_punct(ln.body)]
@@ -555,6 +558,11 @@ class _Unwrapper:
         if not self.cjk:
             return self._join_latin_doc(a, b, k)
         starts = _starts_paragraph(bb, _indent_of(b), self.typical_indent)
+        if starts and self.inline_items and _INLINE_ITEM.match(bb) and _indent_of(b) <= self.typical_indent:
+            # this document runs its numbered items on inside the paragraph
+            # (seed 001: "…实事：（1）建成…（2）完成…"), so one that happens
+            # to open a line is no paragraph start
+            starts = False
         full = self.full(a, b)
         terminal = ends_sentence(ab)
         if full:
