@@ -343,8 +343,7 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
     # by themselves; the chain check below decides.
     if text[nl - 1] < "\x80" or text[nl + 1] < "\x80":
         return False
-    if not (_ONE_SUSPECT.match(text, nl - 1) or _ONE_SUSPECT.match(text, nl + 1)):
-        return False
+
     nxt = text.find("\n", nl + 1)
     if pattern.search(text[nl + 1 : len(text) if nxt < 0 else nxt]) is None:
         return False
@@ -358,6 +357,8 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
     model = get_model()
     for writer, reader in (("utf-8", "gb18030"), ("gb18030", LATIN1X), ("utf-8", LATIN1X), ("big5hkscs", "gb18030")):
         enc = encode_reader(line, reader)
+        # (A line ending in a lost byte is usually a paragraph ending in 。,
+        # E3 80 82 with 82 lost: not taken as a wrap.)
         if enc is None or not ends_inside_char(bytes(enc.buf), writer):
             continue
         # Only a chain that reads the line as real text counts.
@@ -368,8 +369,7 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
 
 
 def _repair_wrapped(text, pos, end, model, opts, hint, sources, min_conf):  # type: ignore[no-untyped-def]
-    """Repair lines pos..end as one (their line breaks removed), then put
-    each line break back into the replacement at the proportional place."""
+    """Repair lines pos..end as one: their line breaks split characters."""
     block = text[pos:end]
     source = "\n".join(sources.get(ln, ln) for ln in block.split("\n"))
     if source == block:
@@ -410,11 +410,11 @@ def _repair_block(block, model, opts, hint):  # type: ignore[no-untyped-def]
         before = sum(1 for n, b in enumerate(breaks) if b - n <= e.start)
         start = e.start + before
         stop = e.end + before + len(inside)
+        # Every break merged here fell inside a character's bytes: it was a
+        # hard wrap of the garbled text, never a paragraph end, and it goes.
         rep = e.replacement
-        for k in reversed(inside):
-            at = round((k - e.start) / max(1, e.end - e.start) * len(rep))
-            rep = rep[:at] + "\n" + rep[at:]
-        out.append(Edit(start, stop, rep, e.reason + "; across a line break", e.confidence, e.kind))
+        why = e.reason + ("; a hard wrap inside a character removed" if inside else "")
+        out.append(Edit(start, stop, rep, why, e.confidence, e.kind))
     return out
 
 
