@@ -244,3 +244,12 @@ def test_long_loops_and_several_lines() -> None:
     for n in (3, 30, 100):
         text = f"前面{x * n}疫情防后面。\n第二行{x * n}。\n"
         assert run(text, Stutters()) == f"前面{x}疫情防后面。\n第二行{x}。\n"
+
+
+def test_markdown_lists_and_short_english_are_not_paragraphs() -> None:
+    item = "- Fixed a crash in the parser when the input file was empty, thanks to a report."
+    text = f"## 1.1\n{item}\n## 1.0\n{item}\n"
+    assert RepeatedParagraphs().find(text, None) == []
+    para = "The committee met again on Tuesday, and once more it could not agree on the budget."
+    text = f"{para}\n\nOther text here.\n\n{para}\n"
+    assert run(text, RepeatedParagraphs()) == f"{para}\n\nOther text here.\n"
