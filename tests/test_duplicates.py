@@ -253,3 +253,5 @@ def test_markdown_lists_and_short_english_are_not_paragraphs() -> None:
     para = "The committee met again on Tuesday, and once more it could not agree on the budget."
     text = f"{para}\n\nOther text here.\n\n{para}\n"
     assert run(text, RepeatedParagraphs()) == f"{para}\n\nOther text here.\n"
+    zh_item = "- 修复了解析器在输入文件为空时崩溃的问题，感谢用户的报告。"
+    assert RepeatedParagraphs().find(f"## 1.1\n{zh_item}\n## 1.0\n{zh_item}\n", None) == []

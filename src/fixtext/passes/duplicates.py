@@ -77,7 +77,7 @@ _TRAIL_STOP = re.compile(r"[.!?;,]+$")
 # Sentence punctuation: what distinguishes a prose paragraph from a refrain,
 # a heading or a table row.
 _SENTENCE_PUNCT = re.compile("[，。；！？、,.;!?]")
-_MARKDOWN_BLOCK = re.compile(r"\s*(?:[-*+>#|]|\d{1,3}[.)]\s)")
+_MARKDOWN_BLOCK = re.compile(r"\s*(?:[-*+]\s|>|#{1,6}\s|\||\d{1,3}[.)]\s)")
 _CODE_CHARS = re.compile(r"[{}<>=;$\\|]|^\s*(?:def |class |import |return |#include)")
 
 
@@ -154,18 +154,18 @@ class _Places:
 def _is_prose(line: str, key: str) -> bool:
     """A paragraph of running text, not a refrain, heading, table row or code.
 
-    CJK text needs sentence punctuation; Latin text needs ten words, no
-    code characters and no Markdown block marker: fixtext also runs as a
+    It needs sentence punctuation, no code characters and no Markdown block
+    marker (``- ``, ``1. ``, ``> ``, ``# ``, ``|``): fixtext also runs as a
     pre-commit hook over documentation, where a changelog repeats a list
-    item under two releases on purpose.
+    item under two releases on purpose.  Latin text also needs ten words.
     """
-    if _CODE_CHARS.search(line):
+    if _CODE_CHARS.search(line) or _MARKDOWN_BLOCK.match(line):
         return False
     if not _SENTENCE_PUNCT.search(line):
         return False
     if _HAN_RE.search(key) or _KANA_HANGUL_RE.search(key):
         return True
-    return len(line.split()) >= 10 and not _MARKDOWN_BLOCK.match(line)
+    return len(line.split()) >= 10
 
 
 def _removal_span(lines: list[_Line], first: int, last: int) -> tuple[int, int]:
