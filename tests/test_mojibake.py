@@ -167,3 +167,15 @@ def test_options_are_checked() -> None:
         fixtext.repair("x", options={"cjk_mojibake": {"min_gian": 3}})
     loose = fixtext.repair(garble("新闻", "utf-8", "gb18030"), passes=ONLY, options={"cjk_mojibake": {"min_gain": 99.0}})
     assert loose.text != "新闻"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(SIMPLIFIED), st.sampled_from([("gbk", "latin1x"), ("cp932", "latin1x")]))
+def test_latin_mojibake_leaves_cjk_soup_alone(text: str, chain: tuple[str, str]) -> None:
+    try:
+        bad = garble(text, *chain)
+    except UnicodeEncodeError:
+        return
+    # ftfy would read pieces of the soup as UTF-8 (Í¾ -> ;) and destroy bytes
+    # cjk_mojibake needs; the two passes must not fight over such lines.
+    assert LatinMojibake().find(bad, None) == []

@@ -23,7 +23,13 @@ class LatinMojibake:
     """UTF-8 read as latin-1/cp1252/MacRoman (``cafÃ©``), via ``ftfy.fix_encoding``.
 
     Each line is handed to ftfy separately so that an edit stays local and
-    one bad line cannot change the reading of another.
+    one bad line cannot change the reading of another.  Lines of dense
+    Latin soup that a CJK codec reads as plausible text (GBK, Big5, Shift-JIS,
+    EUC-KR read as latin-1) are left to ``cjk_mojibake``: ftfy would turn
+    pieces of them into other characters (``Í¾`` into ``;``).
+
+    >>> LatinMojibake().find("ÊÇÄãÎÞÒâµÄÍæÐ¦»°½«ÎÒÒýÈëÆçÍ¾", None)
+    []
 
     >>> [e.replacement for e in LatinMojibake().find("cafÃ© ok", None)]
     ['é']
@@ -41,7 +47,7 @@ class LatinMojibake:
         edits = []
         pos = 0
         for line in text.split("\n"):
-            if not line.isascii() and _SUSPECT.search(line):
+            if not line.isascii() and _SUSPECT.search(line) and not _cjk_soup(line):
                 fixed = ftfy.fix_encoding(line)
                 if fixed != line:
                     s, e, rep = _trim(line, fixed)
@@ -50,6 +56,28 @@ class LatinMojibake:
                     )
             pos += len(line) + 1
         return edits
+
+
+def _cjk_soup(line: str) -> bool:
+    """Latin letter soup that is a legacy CJK text read as latin-1 (ÊÇÄãÎÞ):
+    cjk_mojibake's to reverse, whatever it decided.  ftfy would read pieces
+    of it as UTF-8 (Í¾ becomes ;) and destroy the bytes.  Dense runs of high
+    Latin-1 characters that some CJK codec reads as plausible text."""
+    if _LATIN_RUN4.search(line) is None:
+        return False
+    from ..textmodel import get_model
+    from ..textmodel.reverse import LATIN1X, encode_reader
+
+    enc = encode_reader(line, LATIN1X)
+    if enc is None:
+        return False
+    model = get_model()
+    data = bytes(enc.buf)
+    for codec in ("gb18030", "big5hkscs", "cp932", "cp949"):
+        read = data.decode(codec, "replace")
+        if read.count("\ufffd") <= len(read) // 20 and model.score(read) > -8.8:
+            return True
+    return False
 
 
 def _trim(a: str, b: str) -> tuple[int, int, str]:
