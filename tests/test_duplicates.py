@@ -255,3 +255,9 @@ def test_markdown_lists_and_short_english_are_not_paragraphs() -> None:
     assert run(text, RepeatedParagraphs()) == f"{para}\n\nOther text here.\n"
     zh_item = "- 修复了解析器在输入文件为空时崩溃的问题，感谢用户的报告。"
     assert RepeatedParagraphs().find(f"## 1.1\n{zh_item}\n## 1.0\n{zh_item}\n", None) == []
+
+
+def test_latin_doubled_words_are_language() -> None:
+    assert DoubledText().find("Bora Bora\nDuran Duran\nWalla Walla\n", None) == []
+    # a space between two copies of a short Chinese piece is no letter spacing
+    assert [e.confidence for e in DoubledText().find("对不起 对不起\n", None)] == [0.5]

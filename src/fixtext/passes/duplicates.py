@@ -413,7 +413,7 @@ class DoubledText:
             kept = [i for i, ch in enumerate(raw) if ch not in _SPACE_CHARS]
             pieces = _tile_doubles(s)
             if pieces is not None and self._plausible(s, pieces):
-                conf = self._confidence(raw, s, pieces)
+                conf = self._confidence(raw, kept, s, pieces)
                 edits.extend(self._collapse(raw, line.start, kept, pieces, "line", conf))
                 continue
             if _BYLINE.search(raw):
@@ -423,9 +423,16 @@ class DoubledText:
     def _plausible(self, s: str, pieces: list[tuple[int, int]]) -> bool:
         i, length = max(pieces, key=lambda p: p[1])
         x = s[i : i + length]
-        return length >= self.min_piece and len(set(x)) > 1 and not _periodic(x)
+        # Latin and other alphabetic scripts double words on purpose
+        # (``Bora Bora``, ``Duran Duran``); the model is CJK layout
+        return (
+            length >= self.min_piece
+            and len(set(x)) > 1
+            and not _periodic(x)
+            and bool(_HAN_RE.search(x) or _KANA_HANGUL_RE.search(x))
+        )
 
-    def _confidence(self, raw: str, s: str, pieces: list[tuple[int, int]]) -> float:
+    def _confidence(self, raw: str, kept: list[int], s: str, pieces: list[tuple[int, int]]) -> float:
         """Strong evidence: several doubled runs, letter spacing, a long piece, a byline.
 
         A lone short piece (``对不起对不起``, three or four characters, no
@@ -440,7 +447,8 @@ class DoubledText:
         strong = (
             len(pieces) > 1
             or longest >= self.strong_piece
-            or len(s) < len(raw.strip(" \t\u3000\u00a0"))  # spaces inside: a PDF layout
+            # letter spacing inside a copy (not just between the copies)
+            or any(kept[i + n - 1] - kept[i] > n - 1 for i, n in pieces if n > 1)
             or bool(_BYLINE.search(raw))
         )
         return self.confidence if strong else 0.5
