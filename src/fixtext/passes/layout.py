@@ -799,6 +799,9 @@ def _first_token(s: str) -> str:
 _SP = "[ \u3000\u00a0]"
 _CJK_PUNCT = "，。、；：！？（）“”‘’《》〈〉「」『』【】〔〕…—·"
 _GAP = re.compile(f"(?<=[{HAN}{_CJK_PUNCT}]){_SP}+(?=[{HAN}{_CJK_PUNCT}])")
+_PUNCT_GAP = re.compile(
+    f"(?<=[，。、；：！？）”’》」』]){_SP}+(?=\\S)|(?<=\\S){_SP}+(?=[（“‘《「『，。、；：！？])"
+)
 _HAN_DIGIT_GAP = re.compile(f"(?<=[{HAN}])[ \u00a0]+(?=[0-9])|(?<=[0-9%])[ \u00a0]+(?=[{HAN}])")
 _HAN_LETTER_GAP = re.compile(f"(?<=[{HAN}])[ \u00a0]+(?=[A-Za-z])|(?<=[A-Za-z])[ \u00a0]+(?=[{HAN}])")
 _HAN_DIGIT_TOUCH = re.compile(f"(?<=[{HAN}])(?=[0-9])|(?<=[0-9%])(?=[{HAN}])")
@@ -913,7 +916,15 @@ class Spacing:
                 out.append(Edit(s, e, "", "full-width space inside a paragraph", 0.7))
             elif prose and not _credit_like(line, g.start()):
                 out.append(Edit(s, e, "", "space between Han characters in running text", 0.6))
-        if prose:  # headings keep field gaps: "刊号：CN52-0017 黔东南日报社出版"
+        if prose:
+            # "做大做强。 2021年": full-width marks carry their own spacing
+            done = {e.start for e in out}
+            for g in _PUNCT_GAP.finditer(line):
+                if g.start() >= lead and g.end() < len(line) and off + g.start() not in done:
+                    out.append(
+                        Edit(off + g.start(), off + g.end(), "", "space next to full-width punctuation", 0.8)
+                    )
+            # headings keep field gaps: "刊号：CN52-0017 黔东南日报社出版"
             out.extend(self._latin(line, off, lead))
         return out
 

@@ -127,6 +127,18 @@ def _right(line: str, i: int) -> str:
     return line[j] if j < len(line) else ""
 
 
+def _through_number(line: str, i: int, step: int) -> str:
+    """The character met from ``i`` after skipping a number (``5.9%``) next to it."""
+    j = i + step
+    k = 0
+    while 0 <= j < len(line) and k < 12 and (line[j].isdigit() or line[j] in ".%"):
+        j += step
+        k += 1
+    if k == 0 or not 0 <= j < len(line):
+        return ""
+    return line[j]
+
+
 def _line_edits(line: str, off: int) -> list[Edit]:
     mask = _protected_mask(line)
     out: list[Edit] = []
@@ -156,12 +168,14 @@ def _line_edits(line: str, off: int) -> list[Edit]:
         if len(run) > 1:
             continue  # "!!", "?!": written that way on purpose
         left, right = _left(line, i), _right(line, i)
+        # a number inside a Chinese clause ("增长5.9%;500万元") is Chinese context
+        left_zh = _zh(left) or _zh(_through_number(line, i, -1))
         if run in "!?":
-            if not _zh(left):
+            if not left_zh:
                 continue  # "Really?" stays; a Chinese sentence ends on the mark
-        elif not (_zh(left) or _zh(right)):
+        elif not (left_zh or _zh(right)):
             continue
-        if left.isdigit() and right.isdigit():
+        if left.isdigit() and right.isdigit() and not _zh(_through_number(line, i, -1)):
             continue
         if run == ":" and line[i + 1 : i + 3] == "//":
             continue
