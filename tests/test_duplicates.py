@@ -261,3 +261,8 @@ def test_latin_doubled_words_are_language() -> None:
     assert DoubledText().find("Bora Bora\nDuran Duran\nWalla Walla\n", None) == []
     # a space between two copies of a short Chinese piece is no letter spacing
     assert [e.confidence for e in DoubledText().find("对不起 对不起\n", None)] == [0.5]
+
+
+def test_latin_and_data_repeats_are_only_suggested() -> None:
+    text = "table = [0x00000000, 0x00000000, 0x00000000, 0x00000000]\nthat is very, very, very, very good\n"
+    assert all(e.confidence < 0.6 for e in Stutters().find(text, None))

@@ -605,7 +605,10 @@ class Stutters:
                 continue  # rules and separators (----, ====) are layout
             copies = len(m.group()) // len(x)
             start = m.start() + len(x)
-            conf = 0.75 if len(x.strip()) >= self.strong_chars else 0.5
+            # Latin, digits and code repeat on purpose (data rows of
+            # ``0x00000000,``, ``very very very``): only CJK loops are applied
+            cjk = bool(_HAN_RE.search(x) or _KANA_HANGUL_RE.search(x))
+            conf = 0.75 if cjk and len(x.strip()) >= self.strong_chars else 0.5
             edits.append(
                 Edit(
                     start,
