@@ -143,6 +143,16 @@ def test_left_alone(text: str) -> None:
     assert Unwrap().find(text, None) == []
 
 
+def test_inline_numbered_items_do_not_start_paragraphs() -> None:
+    items = (
+        "今年将办好十件实事：（1）建成三所幼儿园；（2）改造老旧小区三千户；"
+        "（3）新增就业一万四千人；（4）建成村级活动场所十六个。"
+    )
+    lines = [items[i : i + 17] for i in range(0, len(items), 17)]
+    assert any(ln.startswith("（") for ln in lines[1:])
+    assert unwrap("\n".join(lines) + "\n") == items + "\n"
+
+
 def test_non_cjk_blank_lines_kept_chinese_removed() -> None:
     assert unwrap("Para one.\n\n\nPara two.\n") == "Para one.\n\n\nPara two.\n"
     assert unwrap("第一段。\n\n第二段。\n") == "第一段。\n第二段。\n"
@@ -192,6 +202,10 @@ def test_spacing_examples() -> None:
     assert spacing("干在实处 走在前列") == "干在实处 走在前列"
     assert spacing("凯里 文明城市守正创新") == "凯里 文明城市守正创新"
     assert spacing("城区一隅。苏志平 摄") == "城区一隅。苏志平 摄"
+    assert (
+        spacing("支持企业做大做强。 2021年9月1日，成立委员会。")
+        == "支持企业做大做强。2021年9月1日，成立委员会。"
+    )
     assert spacing("建成公园广场70个，人均公园绿地面积达14.82平方米。", digit_spacing="add") == (
         "建成公园广场 70 个，人均公园绿地面积达 14.82 平方米。"
     )

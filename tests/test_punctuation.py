@@ -38,6 +38,8 @@ def punct(text: str) -> str:
         ('他读了"Hello, world!"这本书', "他读了“Hello, world!”这本书"),
         ("函数f(x)的值", "函数f(x)的值"),
         ("(1)建成市第三幼儿园", "（1）建成市第三幼儿园"),
+        ("年均增长5.9%;500万元以上投资", "年均增长5.9%；500万元以上投资"),
+        ("增长了5%!真好", "增长了5%！真好"),
     ],
 )
 def test_examples(before: str, after: str) -> None:
