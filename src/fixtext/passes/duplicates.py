@@ -168,6 +168,23 @@ def _is_prose(line: str, key: str) -> bool:
     return len(line.split()) >= 10
 
 
+def _paragraphs(text: str, ctx: Context | None) -> tuple[list[_Line], list[str]]:
+    """Non-blank lines and their keys, shared by the passes of one run.
+
+    ``repeated_paragraphs`` and ``near_duplicates`` both need them; when the
+    first changed nothing the second sees the same text, so the result is
+    kept in the run's scratch space (``ctx.shared``) with the text it is for.
+    """
+    cached = ctx.shared.get("duplicates.paragraphs") if ctx is not None else None
+    if cached is not None and cached[0] == text:
+        return cached[1], cached[2]
+    lines = [ln for ln in _lines(text) if ln.text.strip()]
+    keys = [paragraph_key(ln.text) for ln in lines]
+    if ctx is not None:
+        ctx.shared["duplicates.paragraphs"] = (text, lines, keys)
+    return lines, keys
+
+
 def _removal_span(lines: list[_Line], first: int, last: int) -> tuple[int, int]:
     """The span that removes non-blank ``lines[first..last]`` and their separator.
 
@@ -240,10 +257,9 @@ class RepeatedParagraphs:
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
         if text.count("\n") < 1:
             return []
-        lines = [ln for ln in _lines(text) if ln.text.strip()]
+        lines, keys = _paragraphs(text, ctx)
         if len(lines) < 2:
             return []
-        keys = [paragraph_key(ln.text) for ln in lines]
         first: dict[str, int] = {}
         # index (into lines) of the kept copy, for every repeated line
         copy_of: dict[int, int] = {}
@@ -766,8 +782,7 @@ class NearDuplicates:
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
         if text.count("\n") < 1:
             return []
-        lines = [ln for ln in _lines(text) if ln.text.strip()]
-        keys = [paragraph_key(ln.text) for ln in lines]
+        lines, keys = _paragraphs(text, ctx)
         idx = [
             i
             for i, k in enumerate(keys)
