@@ -153,6 +153,10 @@ def test_placeholder_option_is_checked():
 
     with pytest.raises(ConfigError):
         fixtext.repair("x", passes=["placeholders"], options={"placeholders": {"lots": "keep"}})
+    with pytest.raises(ConfigError):
+        fixtext.repair("x", passes=["placeholders"], options={"placeholders": {"lost": "drop"}})
+    with pytest.raises(ConfigError):
+        fixtext.repair("x", passes=["misaligned_gbk"], options={"misaligned_gbk": {"event_cost": -1}})
 
 
 @settings(max_examples=150, deadline=None)

@@ -463,6 +463,10 @@ class MisalignedGbk:
 
     event_cost: float = EVENT_COST
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.event_cost, (int, float)) or self.event_cost < 0:
+            raise TypeError(f"event_cost must be a non-negative number of nats, not {self.event_cost!r}")
+
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
         if not _TRIGGER.search(text) and not _trail_a1().search(text):
             return []

@@ -179,6 +179,10 @@ class Placeholders:
 
     lost: Literal["keep", "replacement"] = "keep"
 
+    def __post_init__(self) -> None:
+        if self.lost not in ("keep", "replacement"):
+            raise TypeError(f"lost must be 'keep' or 'replacement', not {self.lost!r}")
+
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
         if "?" not in text:
             return []
