@@ -333,6 +333,18 @@ def _periodic(x: str) -> bool:
     return any(n % p == 0 and x[:p] * (n // p) == x for p in range(1, n // 2 + 1))
 
 
+def _starts_doubled(s: str) -> bool:
+    """``s`` begins with ``X X`` for some ``X`` (a C-level scan per recurrence of ``s[0]``)."""
+    half = len(s) // 2
+    first = s[0]
+    at = s.find(first, 1, half + 1)
+    while at != -1:
+        if s.startswith(s[:at], at):
+            return True
+        at = s.find(first, at + 1, half + 1)
+    return False
+
+
 def _tile_doubles(s: str) -> list[tuple[int, int]] | None:
     """Cover ``s`` entirely with doubled pieces ``X X``, fewest pieces first.
 
@@ -422,9 +434,9 @@ class DoubledText:
             s = raw.translate(_NO_SPACE)
             if len(s) > self.max_chars or len(s) < 2 * self.min_piece:
                 continue
-            # fast path: a doubled line starts with X X for some X, so its
-            # first character recurs within the first half
-            if s[0] not in s[1 : len(s) // 2 + 1] and not _BYLINE.search(raw):
+            # fast path: a line tiled by doubles starts with some X X and
+            # ends with some Y Y
+            if not (_starts_doubled(s) and _starts_doubled(s[::-1])) and not _BYLINE.search(raw):
                 continue
             kept = [i for i, ch in enumerate(raw) if ch not in _SPACE_CHARS]
             pieces = _tile_doubles(s)
