@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import fixtext  # noqa: E402
-from fixtext.textmodel.garble import CHAINS, garble  # noqa: E402
+import fixtext
+from fixtext.textmodel.garble import CHAINS, garble
 
 LANG_CHAINS = {
     "zh-Hans": ["utf8_as_gbk", "utf8_as_cp1252", "gbk_as_latin1", "gbk_as_big5"],
@@ -61,7 +61,7 @@ def sources() -> dict[str, list[str]]:
 
         conv = opencc.OpenCC("s2t")
         hant += "\n" + conv.convert("\n".join(ZH_SENTENCES))
-    except Exception:  # noqa: BLE001 - the benchmark still runs without OpenCC
+    except Exception:
         pass
     ja = "\n".join([read("euc_jp"), read("shift_jis")])
     ko = "\n".join([read("euc_kr"), read("cp949")])

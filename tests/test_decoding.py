@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import fixtext
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import fixtext
 from fixtext.decoding import decode, detect, superset
 
 from .corpus import ZH_SENTENCES

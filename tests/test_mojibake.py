@@ -3,12 +3,12 @@ untouched, fixed point, losses reported, calibrated confidences."""
 
 from __future__ import annotations
 
-import fixtext
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
+import fixtext
 from fixtext.passes.mojibake import CjkMojibake, LatinMojibake
 from fixtext.textmodel.garble import garble
 
@@ -37,7 +37,11 @@ def _fix(text: str) -> str:
 # -- generated chains ------------------------------------------------------
 
 # Chains whose reader loses nothing: the reversal must be exact.
-LOSSLESS = [("gbk", "latin1x", SIMPLIFIED), ("utf-8", "latin1x", SIMPLIFIED), ("big5", "gb18030", TRADITIONAL)]
+LOSSLESS = [
+    ("gbk", "latin1x", SIMPLIFIED),
+    ("utf-8", "latin1x", SIMPLIFIED),
+    ("big5", "gb18030", TRADITIONAL),
+]
 
 
 @settings(max_examples=60, deadline=None)
@@ -99,15 +103,20 @@ def test_truncated_tail_is_completed_and_logged_as_loss() -> None:
 
 # -- clean text ------------------------------------------------------------
 
-CLEAN = ZH_SENTENCES + EN_SENTENCES + CODE_BLOCKS + [
-    "古籍中的“龘”字很少见，“靐”也一样。",
-    "吾輩は猫である。名前はまだ無い。",
-    "대한민국의 수도는 서울이다.",
-    "Привет, мир! Καλημέρα κόσμε.",
-    "★★★★ 推荐阅读 ★★★★ ━━━━━━━━ ※※※",
-    "若 x ≥ 0，则 ∑ aᵢ ≈ ∫ f(x) dx ± ε。😀🌳",
-    "Ærø, café, naïve, crème brûlée, Dvořák.",
-]
+CLEAN = (
+    ZH_SENTENCES
+    + EN_SENTENCES
+    + CODE_BLOCKS
+    + [
+        "古籍中的“龘”字很少见，“靐”也一样。",
+        "吾輩は猫である。名前はまだ無い。",
+        "대한민국의 수도는 서울이다.",
+        "Привет, мир! Καλημέρα κόσμε.",
+        "★★★★ 推荐阅读 ★★★★ ━━━━━━━━ ※※※",
+        "若 x ≥ 0，则 ∑ aᵢ ≈ ∫ f(x) dx ± ε。😀🌳",
+        "Ærø, café, naïve, crème brûlée, Dvořák.",
+    ]
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -133,10 +142,15 @@ def test_latin_only_mojibake_is_left_to_latin_mojibake() -> None:
 
 
 @pytest.mark.parametrize(
-    ("writer", "reader"), [("utf-8", "gb18030"), ("gbk", "latin1x"), ("utf-8", "latin1x"), ("big5", "gb18030")]
+    ("writer", "reader"),
+    [("utf-8", "gb18030"), ("gbk", "latin1x"), ("utf-8", "latin1x"), ("big5", "gb18030")],
 )
 def test_default_pipeline_fixed_point_and_exact_log(writer: str, reader: str) -> None:
-    text = "他們決定把收入的一部分捐給當地的圖書館。" if writer == "big5" else "展览共分为四个部分，展出文物三百余件。"
+    text = (
+        "他們決定把收入的一部分捐給當地的圖書館。"
+        if writer == "big5"
+        else "展览共分为四个部分，展出文物三百余件。"
+    )
     bad = garble(text, writer, reader) + "\n"
     r = fixtext.repair(bad)
     assert r.text == text + "\n"
@@ -165,7 +179,9 @@ def test_confidences_are_in_range_and_guesses_lower() -> None:
 def test_options_are_checked() -> None:
     with pytest.raises(fixtext.ConfigError):
         fixtext.repair("x", options={"cjk_mojibake": {"min_gian": 3}})
-    loose = fixtext.repair(garble("新闻", "utf-8", "gb18030"), passes=ONLY, options={"cjk_mojibake": {"min_gain": 99.0}})
+    loose = fixtext.repair(
+        garble("新闻", "utf-8", "gb18030"), passes=ONLY, options={"cjk_mojibake": {"min_gain": 99.0}}
+    )
     assert loose.text != "新闻"
 
 

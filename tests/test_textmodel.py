@@ -7,8 +7,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixtext.textmodel import RARE_LOGP, TextModel, arbitrate_decoding, get_model
-from fixtext.textmodel import _load, _DATA
+from fixtext.textmodel import _DATA, RARE_LOGP, TextModel, _load, arbitrate_decoding, get_model
 
 from .corpus import ZH_SENTENCES
 

@@ -15,7 +15,8 @@ from ..core import Context, Edit
 
 # A run that may hold Latin-family mojibake: non-ASCII Latin-1/cp1252
 # characters with their ASCII neighbours inside the same word.
-_SUSPECT = re.compile(r"[\x20-\x7e]*[\u0080-\u024f\u2010-\u2122\u02c6\u02dc][\x21-\x7e\u0080-\u024f\u2010-\u2122\u02c6\u02dc\u00a0 ]*")
+_LATINISH = r"\u0080-\u024f\u2010-\u2122\u02c6\u02dc"
+_SUSPECT = re.compile(rf"[\x20-\x7e]*[{_LATINISH}][\x21-\x7e{_LATINISH}\u00a0 ]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +199,9 @@ def _worth_a_look(line: str, model) -> bool:  # type: ignore[no-untyped-def]
     return _DENSE.search(line) is not None
 
 
-_LATIN_RUN4 = re.compile("[\x80-\xff" + "".join(sorted(bytes(range(0x80, 0xA0)).decode("cp1252", "ignore"))) + "]{4}")
+_LATIN_RUN4 = re.compile(
+    "[\x80-\xff" + "".join(sorted(bytes(range(0x80, 0xA0)).decode("cp1252", "ignore"))) + "]{4}"
+)
 
 
 def _dense_enough(span: str, reader: str, writer: str) -> bool:
@@ -252,7 +255,9 @@ class CjkMojibake:
     """
 
     name: ClassVar[str] = "cjk_mojibake"
-    description: ClassVar[str] = "East-Asian mojibake (鍐呭, ÄÚÈÝ, å†…å®¹, Big5<->GBK) reversed with the text model"
+    description: ClassVar[str] = (
+        "East-Asian mojibake (鍐呭, ÄÚÈÝ, å†…å®¹, Big5<->GBK) reversed with the text model"
+    )
     enabled_by_default: ClassVar[bool] = True
 
     #: Minimum total improvement (nats) of a kept reversal.  Clean lines'
@@ -282,7 +287,9 @@ class CjkMojibake:
         # Only lines holding a cluster are visited: the regex finds them.
         # The memo lives in ctx.shared, so the pipeline's later rounds (the
         # text changes elsewhere) do not judge an unchanged line again.
-        memo: dict[str, list[Edit]] = ctx.shared.setdefault("cjk_mojibake.memo", {}) if ctx is not None else {}
+        memo: dict[str, list[Edit]] = (
+            ctx.shared.setdefault("cjk_mojibake.memo", {}) if ctx is not None else {}
+        )
         at = 0
         while has_cluster:
             m = pattern.search(text, at)
@@ -383,7 +390,12 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
     from ..textmodel import get_model
 
     model = get_model()
-    for writer, reader in (("utf-8", "gb18030"), ("gb18030", LATIN1X), ("utf-8", LATIN1X), ("big5hkscs", "gb18030")):
+    for writer, reader in (
+        ("utf-8", "gb18030"),
+        ("gb18030", LATIN1X),
+        ("utf-8", LATIN1X),
+        ("big5hkscs", "gb18030"),
+    ):
         enc = encode_reader(line, reader)
         # (A line ending in a lost byte is usually a paragraph ending in 。,
         # E3 80 82 with 82 lost: not taken as a wrap.)
@@ -401,7 +413,9 @@ def _repair_wrapped(text, pos, end, model, opts, hint, sources, min_conf):  # ty
     block = text[pos:end]
     source = "\n".join(sources.get(ln, ln) for ln in block.split("\n"))
     if source == block:
-        return [replace(e, start=e.start + pos, end=e.end + pos) for e in _repair_block(block, model, opts, hint)]
+        return [
+            replace(e, start=e.start + pos, end=e.end + pos) for e in _repair_block(block, model, opts, hint)
+        ]
     found = [e for e in _repair_block(source, model, opts, hint) if e.confidence >= min_conf]
     if not found:
         return []
@@ -468,11 +482,16 @@ def _repair_from_source(line, source, base, model, opts, min_conf, hint):  # typ
     s, t, rep = _trim(line, fixed)
     conf = min(e.confidence for e in applied)
     kind = "loss" if any(e.kind == "loss" for e in applied) else "repair"
-    reason = applied[0].reason.split(";")[0] + "; characters stripped as invisible were bytes of it (read from the input)"
+    reason = (
+        applied[0].reason.split(";")[0]
+        + "; characters stripped as invisible were bytes of it (read from the input)"
+    )
     return [Edit(base + s, base + t, rep, reason, conf, kind)]
 
 
-def _repair_line(line: str, base: int, model, opts: CjkMojibake, hint: frozenset[str] = frozenset()) -> list[Edit]:  # type: ignore[no-untyped-def]
+def _repair_line(
+    line: str, base: int, model, opts: CjkMojibake, hint: frozenset[str] = frozenset()
+) -> list[Edit]:  # type: ignore[no-untyped-def]
     from ..textmodel.reverse import (
         chain_cost,
         chains,
@@ -532,11 +551,11 @@ def _repair_line(line: str, base: int, model, opts: CjkMojibake, hint: frozenset
                     if lay2 is None or lay2.text == t1:
                         continue
                     cost = sum(chain_cost(w, r) for w, r in path) + chain_cost(writer, reader)
-                    nxt.append((model.score(lay2.text), t1, path + [(writer, reader)], lay2, cost))
+                    nxt.append((model.score(lay2.text), t1, [*path, (writer, reader)], lay2, cost))
             if not nxt:
                 break
             nxt.sort(key=lambda t: -t[0])
-            for sc, _t1, path, lay2, cost in nxt[:3]:
+            for _sc, _t1, path, lay2, cost in nxt[:3]:
                 gain = model.total(lay2.text) - total0 - cost
                 e = _whole_line_edit(line, base, lay2, path, gain, opts, model)
                 if e is not None and (best is None or gain > best[0]):
@@ -712,9 +731,7 @@ def _whole_line_edit(line, base, layer, path, gain, opts, model):  # type: ignor
     if layer.guesses:
         worst = min(g.posterior for g in layer.guesses)
         conf = round(min(conf, 0.6 + 0.39 * worst), 3)
-    steps = " then ".join(
-        f"{w} read as {'latin-1/cp1252' if r == LATIN1X else r}" for w, r in reversed(path)
-    )
+    steps = " then ".join(f"{w} read as {'latin-1/cp1252' if r == LATIN1X else r}" for w, r in reversed(path))
     reason = f"{len(path)}-layer mojibake: {steps}"
     if layer.guesses:
         reason += f"; {len(layer.guesses)} lost byte(s) chosen by the text model"

@@ -26,7 +26,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
-__all__ = ["TextModel", "get_model", "arbitrate_decoding", "RARE_LOGP"]
+__all__ = ["RARE_LOGP", "TextModel", "arbitrate_decoding", "get_model"]
 
 _DATA = Path(__file__).resolve().parent / "data" / "model.bin.gz"
 _MAGIC = b"FXTM2\n"
@@ -72,12 +72,38 @@ _REPLACEMENT = -16.0
 #: order matters much: it decides which punctuation mark a truncated or
 #: U+FFFD-damaged byte sequence most probably was.
 _PUNCT_LOGP = {
-    "，": -2.9, "。": -3.6, "、": -4.7, "“": -5.1, "”": -5.1, "：": -5.5,
-    "《": -6.2, "》": -6.2, "（": -6.5, "）": -6.5, "！": -6.5, "？": -6.7,
-    "；": -6.9, "「": -7.0, "」": -7.0, "‘": -7.5, "’": -7.5, "…": -7.0,
-    "—": -7.5, "·": -8.0, "　": -7.0, "～": -8.5, "【": -8.0, "】": -8.0,
-    "『": -9.0, "』": -9.0, "〈": -9.0, "〉": -9.0, "－": -9.0, "％": -8.0,
-    "〔": -9.5, "〕": -9.5,
+    "，": -2.9,
+    "。": -3.6,
+    "、": -4.7,
+    "“": -5.1,
+    "”": -5.1,
+    "：": -5.5,
+    "《": -6.2,
+    "》": -6.2,
+    "（": -6.5,
+    "）": -6.5,
+    "！": -6.5,
+    "？": -6.7,
+    "；": -6.9,
+    "「": -7.0,
+    "」": -7.0,
+    "‘": -7.5,
+    "’": -7.5,
+    "…": -7.0,
+    "—": -7.5,
+    "·": -8.0,
+    "　": -7.0,
+    "～": -8.5,
+    "【": -8.0,
+    "】": -8.0,
+    "『": -9.0,
+    "』": -9.0,
+    "〈": -9.0,
+    "〉": -9.0,
+    "－": -9.0,
+    "％": -8.0,
+    "〔": -9.5,
+    "〕": -9.5,
 }
 _COMMON_CJK_PUNCT = frozenset(_PUNCT_LOGP)
 
@@ -125,7 +151,7 @@ def _script(ch: str) -> int:
 class TextModel:
     """Unigram + interpolated bigram character model (see module docstring)."""
 
-    __slots__ = ("_uni", "_big", "_ctx", "_cls", "_lg_rest", "_scripts", "_variants")
+    __slots__ = ("_big", "_cls", "_ctx", "_lg_rest", "_scripts", "_uni", "_variants")
 
     def __init__(
         self,
@@ -337,8 +363,8 @@ def _load(path: Path) -> TextModel:
     simp = take("I", ns)
     trad = take("I", nt)
     deq = [-i * qstep for i in range(65536)]
-    uni = dict(zip(map(chr, ucp), map(deq.__getitem__, uval)))
-    big = dict(zip(bk, map(deq.__getitem__, bv)))
+    uni = dict(zip(map(chr, ucp), map(deq.__getitem__, uval), strict=True))
+    big = dict(zip(bk, map(deq.__getitem__, bv), strict=True))
     variants = dict.fromkeys(map(chr, simp), -1)
     variants.update(dict.fromkeys(map(chr, trad), 1))
     return TextModel(uni, big, frozenset(map(chr, ctx)), lam, variants)
@@ -400,9 +426,8 @@ def arbitrate_decoding(data: bytes, candidates: list[tuple[str, float]]) -> tupl
         return None
     cjk.sort(reverse=True)
     best_total, best = cjk[0]
-    if first is not None and first in readings and first != best:
-        if readings[first][0] >= best_total:
-            return None
+    if first is not None and first in readings and first != best and readings[first][0] >= best_total:
+        return None
     others = sorted((v[0] for c, v in readings.items() if c != best), reverse=True)
     n = max(1, len(sample))
     margin = (best_total - others[0]) / n if others else 5.0

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import array
 import gzip
+import itertools
 import math
 import struct
 import sys
@@ -58,6 +59,8 @@ QSTEP = 0.05
 
 def _site_file(pkg: str, *parts: str) -> Path:
     mod = __import__(pkg)
+    if mod.__file__ is None:
+        raise RuntimeError(f"cannot locate the {pkg} package's files")
     return Path(mod.__file__).resolve().parent.joinpath(*parts)
 
 
@@ -170,7 +173,7 @@ def build() -> bytes:
     for w, f in words_all:
         for c in w:
             uni[c] += f
-        for a, b in zip(w, w[1:]):
+        for a, b in itertools.pairwise(w):
             big[(a, b)] += f
     # Only Han and a few CJK letters learn from the word list; Latin letters
     # inside words ("B超", "T恤") are handled by the class model at run time.

@@ -41,7 +41,9 @@ def read_bytes(data: bytes, reader: str) -> str:
     """Decode as the wrong reader would."""
     if reader == "latin1x":
         return "".join(
-            bytes([b]).decode("cp1252") if 0x80 <= b < 0xA0 and b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(b)
+            bytes([b]).decode("cp1252")
+            if 0x80 <= b < 0xA0 and b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+            else chr(b)
             for b in data
         )
     return data.decode(reader, "replace")

@@ -26,6 +26,7 @@ import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import TextModel
 
@@ -34,7 +35,9 @@ from . import TextModel
 #: maps both back to the byte.
 LATIN1X = "latin1x"
 
-_CP1252_HIGH = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_CP1252_HIGH = {
+    bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
 _LATIN1X_TRANS = {ord(ch): b for ch, b in _CP1252_HIGH.items()}
 #: Bytes cp1252 leaves undefined: what a cp1252 reader turns into U+FFFD.
 _CP1252_HOLES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
@@ -206,7 +209,7 @@ def _missing_tail(buf: bytes, writer: str) -> int:
         buf.decode(writer)
         return 0
     except UnicodeDecodeError as exc:
-        if exc.end != len(buf) or "end" not in exc.reason and "incomplete" not in exc.reason:
+        if exc.end != len(buf) or ("end" not in exc.reason and "incomplete" not in exc.reason):
             return 0
         if writer == "utf-8":
             n = _utf8_len(buf[exc.start])
@@ -216,14 +219,14 @@ def _missing_tail(buf: bytes, writer: str) -> int:
         return 0
 
 
-_DECODERS: dict[str, type] = {}
+_DECODERS: dict[str, Any] = {}
 
 
-def _decoder(codec: str, errors: str = "strict"):  # type: ignore[no-untyped-def]
+def _decoder(codec: str, errors: str = "strict") -> codecs.IncrementalDecoder:
     cls = _DECODERS.get(codec)
     if cls is None:
         cls = _DECODERS[codec] = codecs.getincrementaldecoder(codec)
-    return cls(errors)
+    return cls(errors)  # type: ignore[no-any-return]
 
 
 def _decode_window(data: bytes, codec: str, final: bool, need: int = 0) -> tuple[str, int] | None:
@@ -274,14 +277,14 @@ class Profile:
         for ch in text:
             if ch < "\u3000":
                 continue
-            if "\u3040" <= ch <= "\u30ff" and self.kana == 0:
-                s -= 5.0
-            elif "\uac00" <= ch <= "\ud7a3" and self.hangul == 0:
+            if ("\u3040" <= ch <= "\u30ff" and self.kana == 0) or (
+                "\uac00" <= ch <= "\ud7a3" and self.hangul == 0
+            ):
                 s -= 5.0
             v = model.variant(ch)
-            if v == -1 and self.trad >= 2 and self.trad > 3 * self.simp:
-                s -= 3.0
-            elif v == 1 and self.simp >= 2 and self.simp > 3 * self.trad:
+            if (v == -1 and self.trad >= 2 and self.trad > 3 * self.simp) or (
+                v == 1 and self.simp >= 2 and self.simp > 3 * self.trad
+            ):
                 s -= 3.0
             if ch in self.chars:
                 s += 1.5
@@ -362,7 +365,8 @@ def fill_lost(
         choices = [lost_vals if p < tail_start else any_vals for p in cl]
         if writer == "utf-8":
             choices = [
-                tuple(v for v in _utf8_choices(buf, p, cl) if v in set(c)) or c for p, c in zip(cl, choices)
+                tuple(v for v in _utf8_choices(buf, p, cl) if v in set(c)) or c
+                for p, c in zip(cl, choices, strict=True)
             ]
         n_combos = math.prod(len(c) for c in choices)
         if n_combos > _MAX_COMBOS:
@@ -373,7 +377,7 @@ def fill_lost(
         lctx = left if left and not ("\udc80" <= left <= "\udcff") else ""
         base = model.logp(lctx) if lctx else 0.0
         for combo in itertools.product(*choices):
-            for p, v in zip(cl, combo):
+            for p, v in zip(cl, combo, strict=True):
                 buf[p] = v
             got = _decode_window(bytes(buf[b:end]), writer, final, p1 + 1 - b)
             if got is None:
@@ -399,7 +403,7 @@ def fill_lost(
         top = scored[0][0]
         z = sum(math.exp(s - top) for s, _ in scored)
         best = scored[0][1]
-        for p, v in zip(cl, best):
+        for p, v in zip(cl, best, strict=True):
             buf[p] = v
         guesses.append(Guess(p0, p1 + 1, 1.0 / z, truncated=p1 >= tail_start))
         known = b
@@ -592,7 +596,7 @@ def reverse_layer(
     out: list[str] = []
     out_starts: list[int] = []  # byte offset of each output char
     pos = 0
-    cuts = sorted(unfilled_set) + [len(buf)]
+    cuts = [*sorted(unfilled_set), len(buf)]
     exact = True
     for cut in cuts:
         piece = bytes(buf[pos:cut])
@@ -604,9 +608,10 @@ def reverse_layer(
             # A lost byte we could not fill breaks the character it was in:
             # the bytes of that character on either side go with it (the
             # U+FFFD we keep stands for them).  Anything else invalid fails.
-            dec = _trim_broken(piece.decode(writer, "surrogateescape"), pos > 0, cut < len(buf))
-            if dec is None:
-                return _loose_layer(buf, wild, writer, reader, guesses, unfilled, missing)
+            trimmed = _trim_broken(piece.decode(writer, "surrogateescape"), pos > 0, cut < len(buf))
+            if trimmed is None:
+                return _loose_layer(buf, wild, writer, reader, guesses, unfilled, missing)  # type: ignore[no-any-return]
+            dec = trimmed
             exact = False
         # Byte offsets of the decoded characters.
         off = pos
@@ -725,5 +730,5 @@ def is_surrogate(ch: str) -> bool:
 def segments(layer: Layer) -> Iterable[tuple[int, int, int, int]]:
     """Atomic (in_start, in_end, out_start, out_end) pieces between common boundaries."""
     a = layer.align
-    for (i0, j0), (i1, j1) in zip(a, a[1:]):
+    for (i0, j0), (i1, j1) in itertools.pairwise(a):
         yield i0, i1, j0, j1
