@@ -484,6 +484,7 @@ class _Unwrapper:
             if (not self.full(a, b)) if wrap is not None else ends_sentence(a.body):
                 gaps[k > 0] += 1
         self.blank_separated = gaps[True] >= 1 and gaps[True] >= 2 * gaps[False]
+        self.newline_separated = gaps[False] >= 1 and gaps[False] >= gaps[True]
         self._vocab: set[str] | None = None
         self.a_first = True  # is line A the first line of its paragraph?
         self.inline_items = sum(len(_INLINE_ITEM.findall(ln.body[1:])) for ln in nonblank) >= 2
@@ -588,7 +589,11 @@ class _Unwrapper:
             # tells the two apart.
             if self.blank_separated:
                 return 0.8, "line reaches the wrap width; paragraphs here are separated by blank lines"
-            return 0.55, "sentence end at the wrap width"
+            if self.newline_separated:
+                return 0.55, "sentence end at the wrap width"
+            # no paragraph end seen either way: a sentence ending at a wrap
+            # inside the paragraph is the likelier reading (bench_unwrap)
+            return 0.65, "sentence end at the wrap width"
         # a line that stops short of the width: a paragraph end, unless ...
         if starts or ends_sentence(ab) or _ends_lead_in(ab):
             return 0.0, ""
