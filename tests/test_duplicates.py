@@ -266,3 +266,13 @@ def test_latin_doubled_words_are_language() -> None:
 def test_latin_and_data_repeats_are_only_suggested() -> None:
     text = "table = [0x00000000, 0x00000000, 0x00000000, 0x00000000]\nthat is very, very, very, very good\n"
     assert all(e.confidence < 0.6 for e in Stutters().find(text, None))
+
+
+def test_letter_spacing_closed_up_earlier_still_counts() -> None:
+    # the spacing pass runs first in the default pipeline and closes up
+    # "在 台 南 開在 台 南 開"; the input still shows the PDF layout
+    text = "在 台 南 開在 台 南 開\n在台南開了一家小店，生意很好。\n"
+    assert fixtext.repair(text).text.startswith("在台南開\n")
+    # without that evidence a short unspaced double is only suggested
+    plain = "在台南開在台南開\n在台南開了一家小店，生意很好。\n"
+    assert fixtext.repair(plain).text.startswith("在台南開在台南開\n")

@@ -333,6 +333,11 @@ def _periodic(x: str) -> bool:
     return any(n % p == 0 and x[:p] * (n // p) == x for p in range(1, n // 2 + 1))
 
 
+def _letter_spaced(x: str) -> re.Pattern[str]:
+    """``x`` with spaces between its characters, as a PDF lays out a spaced heading."""
+    return re.compile("[ \u3000\u00a0]+".join(map(re.escape, x)))
+
+
 def _starts_doubled(s: str) -> bool:
     """``s`` begins with ``X X`` for some ``X`` (a C-level scan per recurrence of ``s[0]``)."""
     half = len(s) // 2
@@ -441,7 +446,7 @@ class DoubledText:
             kept = [i for i, ch in enumerate(raw) if ch not in _SPACE_CHARS]
             pieces = _tile_doubles(s)
             if pieces is not None and self._plausible(s, pieces):
-                conf = self._confidence(raw, kept, s, pieces)
+                conf = self._confidence(raw, kept, s, pieces, ctx)
                 edits.extend(self._collapse(raw, line.start, kept, pieces, "line", conf))
                 continue
             if _BYLINE.search(raw):
@@ -460,25 +465,37 @@ class DoubledText:
             and bool(_HAN_RE.search(x) or _KANA_HANGUL_RE.search(x))
         )
 
-    def _confidence(self, raw: str, kept: list[int], s: str, pieces: list[tuple[int, int]]) -> float:
-        """Strong evidence: several doubled runs, letter spacing, a long piece, a byline.
+    def _confidence(
+        self,
+        raw: str,
+        kept: list[int],
+        s: str,
+        pieces: list[tuple[int, int]],
+        ctx: Context | None,
+    ) -> float:
+        """Strong evidence: letter spacing, several doubled runs, a long piece, a byline.
 
-        A lone short piece (``对不起对不起``, three or four characters, no
-        spacing) may be a line of lyrics or dialogue, and a piece that ends
-        a sentence is a sentence said twice, not a heading: only suggested.
+        A lone short piece (``对不起对不起``, three or four characters) may
+        be a line of lyrics or dialogue, and a piece that ends a sentence is
+        a sentence said twice, not a heading: without letter spacing those
+        are only suggested.
         """
-        longest = max(length for _, length in pieces)
-        if any(s[i + length - 1] in _SENTENCE_END for i, length in pieces):
+        # letter spacing inside a copy (not just between the copies), here
+        # or in the input (the spacing pass may have closed it up already)
+        spaced = any(kept[i + n - 1] - kept[i] > n - 1 for i, n in pieces if n > 1)
+        if not spaced and ctx is not None and ctx.original != raw:
+            spaced = any(
+                n > 1 and _letter_spaced(s[i : i + n]).search(ctx.original) is not None
+                for i, n in pieces
+            )
+        if spaced:
+            return self.confidence
+        if any(s[i + n - 1] in _SENTENCE_END for i, n in pieces):
             # a whole sentence said twice ("…方便。…方便。"): headings and
             # bylines do not end in a full stop, so this is no render double
             return 0.5
-        strong = (
-            len(pieces) > 1
-            or longest >= self.strong_piece
-            # letter spacing inside a copy (not just between the copies)
-            or any(kept[i + n - 1] - kept[i] > n - 1 for i, n in pieces if n > 1)
-            or bool(_BYLINE.search(raw))
-        )
+        longest = max(n for _, n in pieces)
+        strong = len(pieces) > 1 or longest >= self.strong_piece or bool(_BYLINE.search(raw))
         return self.confidence if strong else 0.5
 
     def _collapse(
