@@ -276,3 +276,8 @@ def test_letter_spacing_closed_up_earlier_still_counts() -> None:
     # without that evidence a short unspaced double is only suggested
     plain = "在台南開在台南開\n在台南開了一家小店，生意很好。\n"
     assert fixtext.repair(plain).text.startswith("在台南開在台南開\n")
+
+
+def test_quadrupled_heading_reaches_one_copy() -> None:
+    x = "苗岭明珠放华彩"
+    assert fixtext.repair(x * 4 + "\n", passes=["doubled_text"]).text == x + "\n"

@@ -353,6 +353,9 @@ def _starts_doubled(s: str) -> bool:
 def _tile_doubles(s: str) -> list[tuple[int, int]] | None:
     """Cover ``s`` entirely with doubled pieces ``X X``, fewest pieces first.
 
+    >>> _tile_doubles("熊顺才熊顺才"), _tile_doubles("○○熊顺才熊顺才"), _tile_doubles("甲乙丙")
+    ([(0, 3)], [(0, 1), (2, 3)], None)
+
     Returns the pieces as (start, length of X) or ``None``.  Dynamic
     programming over positions; each piece is at most half the string, so
     this is quadratic in a line's length, and only short lines are tried.
@@ -365,7 +368,13 @@ def _tile_doubles(s: str) -> list[tuple[int, int]] | None:
     for i in range(n - 2, -1, -1):
         for length in range((n - i) // 2, 0, -1):
             j = i + 2 * length
-            if best[j] + 1 < best[i] and s[i : i + length] == s[i + length : j]:
+            if (
+                best[j] + 1 < best[i]
+                and s[i : i + length] == s[i + length : j]
+                # a piece that is itself a repetition (XX XX) is read as two
+                # doubles (X X, X X), so a quadrupled run halves each round
+                and not _periodic(s[i : i + length])
+            ):
                 best[i] = best[j] + 1
                 choice[i] = length
     if best[0] >= inf:
