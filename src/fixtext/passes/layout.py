@@ -524,10 +524,13 @@ class _Unwrapper:
         return size_a + 1 + w.size(_first_token(b.body)) > w.width
 
     def heading_like(self, b: _Line) -> bool:
+        """Short, no sentence punctuation inside or at the end: a heading or byline."""
         body = b.body
         if self.wrap is not None and self.wrap.size(body) >= self.wrap.width - self.wrap.slack:
             return False
-        return not ends_sentence(body) and body[-1] not in "，、,;；" and not re.search("[。！？]", body)
+        if self.wrap is None and len(body) > 24:
+            return False  # headings are short; a long line is prose
+        return not ends_sentence(body) and not re.search("[，。；！？,;]", body)
 
     def straddles_word(self, a: str, b: str) -> bool:
         """A dictionary word cut by the break (``图书|馆``, ``日|趋``)."""
