@@ -12,7 +12,9 @@ Big5 chains comes from OpenCC.
 Each case: one text, one chain from ``fixtext.textmodel.garble.CHAINS``,
 one shape: ``plain`` (one paragraph), ``double`` (the chain applied twice),
 ``truncated`` (1-2 bytes cut off the end before reading), ``partial`` (one
-garbled sentence inside a clean paragraph).  A case is restored when
+garbled sentence inside a clean paragraph).  "input lossy" cases are those
+whose garbled text holds U+FFFD (bytes the reader lost, which the model must
+guess); "lossless" ones carry every byte.  A case is restored when
 ``repair(garbled, passes=["cjk_mojibake"])`` gives the original exactly.
 Also run: every original text through the same pass, which must not change
 it (false repairs).
@@ -134,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     for key, _lang, text, bad in data:
         out = fixtext.repair(bad, passes=["cjk_mojibake"]).text
         ok = out == text
-        for k in (key.split("/")[0], "shape " + key.split("/")[1], "ALL"):
+        loss = "lossy" if "\ufffd" in bad else "lossless"
+        for k in (key.split("/")[0], "shape " + key.split("/")[1], "input " + loss, "ALL"):
             stats[k][0] += ok
             stats[k][1] += 1
         if not ok and shown[key] < args.show:
@@ -146,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     for text in clean_texts:
         changed += fixtext.repair(text, passes=["cjk_mojibake"]).text != text
     print(f"{len(data)} generated cases, {dt:.1f} s")
-    for k in sorted(stats, key=lambda k: (k == "ALL", k.startswith("shape"), k)):
+    for k in sorted(stats, key=lambda k: (k == "ALL", k.startswith(("shape", "input")), k)):
         a, b = stats[k]
         print(f"{k:<22} {100.0 * a / b:6.1f}%  ({a}/{b})")
     print(f"clean originals changed: {changed}/{len(clean_texts)}")

@@ -620,8 +620,7 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
             acc += segs[k][5]
             if acc < -EDGE_SLACK:
                 break
-            if acc >= -EDGE_SLACK:
-                lo = k
+            lo = k
             k -= 1
         hi = b
         acc = 0.0
@@ -632,6 +631,13 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
                 break
             hi = k + 1
             k += 1
+        # A common Han character is taken only when the extension reaches
+        # the end of the line (糞 read as 罷 opening a garbled line), never
+        # from the middle of a clean neighbour (羣 before a Big5 span).
+        if lo > 0 and not all(_edge_material(line[sg[0] : sg[1]], model) for sg in segs[lo:a]):
+            lo = a
+        if hi < len(segs) and not all(_edge_material(line[sg[0] : sg[1]], model) for sg in segs[b:hi]):
+            hi = b
         extended.append((lo, hi))
     results = _merge(extended)
     spans = []
@@ -650,6 +656,13 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
         conf = _confidence(g, g / n, opts)
         spans.append((g, _split_edits(line, layer, sel, conf)))
     return spans
+
+
+def _edge_material(s: str, model) -> bool:  # type: ignore[no-untyped-def]
+    """May an edge extension take this input?  Kana, Bopomofo, symbols and
+    rare characters yes (what a wrong reading leaves next to real text); a
+    common Han character of a clean neighbour (羣 before a Big5 span) no."""
+    return not all("\u3400" <= ch <= "\u9fff" and not model.is_rare(ch) for ch in s)
 
 
 #: Nats a span may lose at each edge when it is extended (see _best_spans).

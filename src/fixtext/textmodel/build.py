@@ -90,6 +90,20 @@ def _opencc_dict(name: str) -> dict[str, str]:
     return out
 
 
+def _opencc_alternatives(name: str) -> dict[str, list[str]]:
+    path = _site_file("opencc", "dictionary", name)
+    out: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if "\t" not in line:
+                continue
+            k, v = line.rstrip("\n").split("\t", 1)
+            alts = [x for x in v.split(" ")[1:] if x and x != k]
+            if len(k) == 1 and alts:
+                out[k] = alts
+    return out
+
+
 def _to_traditional(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
     phrases = _opencc_dict("STPhrases.txt")
     chars = _opencc_dict("STCharacters.txt")
@@ -177,7 +191,14 @@ def build() -> bytes:
             big[(a, b)] += f
     # Only Han and a few CJK letters learn from the word list; Latin letters
     # inside words ("B超", "T恤") are handled by the class model at run time.
-    uni = Counter({c: n for c, n in uni.items() if _is_han(c)})
+    # OpenCC lists alternative Traditional forms after the first (群 -> 群 羣,
+    # 着 -> 着 著): texts use them too, so each alternative gets a quarter of
+    # its Simplified character's count as a unigram.
+    for k, alts in _opencc_alternatives("STCharacters.txt").items():
+        base = uni.get(k, 0)
+        for v in alts:
+            uni[v] += max(1, base // 4) if base else 0
+    uni = Counter({c: n for c, n in uni.items() if _is_han(c) and n > 0})
     n_total = sum(uni.values())
     logp: dict[str, float] = {c: math.log(n / n_total) for c, n in uni.items()}
     for ch, lp in _priors().items():
