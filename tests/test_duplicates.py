@@ -281,3 +281,11 @@ def test_letter_spacing_closed_up_earlier_still_counts() -> None:
 def test_quadrupled_heading_reaches_one_copy() -> None:
     x = "苗岭明珠放华彩"
     assert fixtext.repair(x * 4 + "\n", passes=["doubled_text"]).text == x + "\n"
+
+
+def test_half_width_semicolons_are_prose() -> None:
+    para = "为夯实党建根基,全市持续充实基层扶贫干部力量;强化驻村帮扶,选派驻村第一书记594名。"
+    other = "其他段落,内容无关。"
+    assert run(f"{para}\n{other}\n{para}\n", RepeatedParagraphs()) == f"{para}\n{other}\n"
+    code = "    total = total + value;  // 累加每一项，得到总和。"
+    assert RepeatedParagraphs().find(f"{code}\n{code}\n", None) == []

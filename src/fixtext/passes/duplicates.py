@@ -14,7 +14,7 @@ with its own evidence, so each is its own pass:
 ``near_duplicates``
     Summary boxes (``●`` bullets, "key points") and re-edited copies restate
     a paragraph with small changes.  Found with MinHash over character
-    3-grams (datasketch LSH, so never all pairs) and then checked exactly:
+    3-grams and LSH banding (so never all pairs), then checked exactly:
     a later paragraph whose 3-grams are (almost) all in an earlier one adds
     nothing and is removed; a weaker match is only noted.
 ``doubled_text``
@@ -30,8 +30,10 @@ with its own evidence, so each is its own pass:
 
 What every pass leaves alone: short lines that repeat as page furniture
 (headings such as ``一、``, ``图片``, dates, bylines), song and poem refrains
-(short lines without sentence punctuation), code, and Chinese reduplication
-inside sentences (``高高兴兴``, ``一个一个``, ``哈哈哈``, ``谢谢``).
+(short lines without sentence punctuation), code, Markdown list items,
+Latin-script doubles (``Bora Bora``) and data rows, and Chinese
+reduplication inside sentences (``高高兴兴``, ``一个一个``, ``哈哈哈``,
+``谢谢``).
 """
 
 from __future__ import annotations
@@ -78,7 +80,9 @@ _TRAIL_STOP = re.compile(r"[.!?;,]+$")
 # a heading or a table row.
 _SENTENCE_PUNCT = re.compile("[，。；！？、,.;!?]")
 _MARKDOWN_BLOCK = re.compile(r"\s*(?:[-*+]\s|>|#{1,6}\s|\||\d{1,3}[.)]\s)")
-_CODE_CHARS = re.compile(r"[{}<>=;$\\|]|^\s*(?:def |class |import |return |#include)")
+# Code: braces, assignments, a statement-ending semicolon.  A semicolon
+# inside a line is not code: scraped Chinese often has half-width ``;``.
+_CODE_CHARS = re.compile(r"[{}=$\\|]|;[ \t]*(?://|#|$)|^\s*(?:def |class |import |return |#include)")
 
 
 def paragraph_key(line: str) -> str:
@@ -90,7 +94,6 @@ def paragraph_key(line: str) -> str:
 
     >>> paragraph_key("●  凯里市除了夯实“硬基础”， 还不断提升。")
     '凯里市除了夯实"硬基础",还不断提升'
-
     """
     # full-width ASCII forms by table (cheap); NFKC only when something else
     # non-normal is left (it is rare in Chinese text, and NFKC is the cost)
