@@ -72,3 +72,16 @@ def test_shared_paragraph_found_in_every_file(nfiles: int, seed: int) -> None:
     shared = shared_paragraphs(docs)
     assert [s.key for s in shared if s.count == nfiles] != []
     assert all(s.count >= 2 for s in shared)
+
+
+def test_summary_text() -> None:
+    from fixtext.crossfile import format_summary
+
+    assert format_summary([]) == ""
+    rng = random.Random(9)
+    docs = {f"f{k}.txt": "\n".join(para(rng) for _ in range(2)) for k in range(5)}
+    common = para(rng)
+    docs = {name: f"{text}\n{common}\n" for name, text in docs.items()}
+    summary = format_summary(shared_paragraphs(docs))
+    assert summary.splitlines()[0] == "1 paragraph shared between files:"
+    assert "5 files" in summary and "(+2)" in summary

@@ -18,6 +18,10 @@ The API, for the batch runner (``fixtext.io``):
     ``repeated_paragraphs`` pass.  Memory: one 16-byte digest per distinct
     paragraph plus the file lists of the shared ones.
 
+``format_summary(shared, limit=10) -> str``
+    The lines a batch summary prints: how many paragraphs are shared, then
+    the most widespread ones with their file counts and first files.
+
 ``SharedParagraphs(shared, member)``
     A pass (not registered, off unless the runner adds it) that removes the
     shared paragraphs from file ``member`` unless ``member`` is the first
@@ -45,7 +49,7 @@ from typing import ClassVar
 from .core import ConfigError, Context, Edit
 from .passes.duplicates import _lines, _removal_span, paragraph_key
 
-__all__ = ["SharedParagraph", "SharedParagraphs", "shared_paragraphs"]
+__all__ = ["SharedParagraph", "SharedParagraphs", "format_summary", "shared_paragraphs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,27 @@ def shared_paragraphs(
     ]
     out.sort(key=lambda s: (-s.count, s.files[0], s.text))
     return out
+
+
+def format_summary(shared: Sequence[SharedParagraph], limit: int = 10, width: int = 40) -> str:
+    """A few lines for a batch summary (empty string when nothing is shared).
+
+    >>> s = [SharedParagraph("版权所有，未经授权不得转载。", ("a.txt", "b.txt", "c.txt"), "k")]
+    >>> print(format_summary(s))
+    1 paragraph shared between files:
+      3 files  版权所有，未经授权不得转载。  (a.txt, b.txt, c.txt)
+    """
+    if not shared:
+        return ""
+    n = len(shared)
+    out = [f"{n} paragraph{'s' if n != 1 else ''} shared between files:"]
+    for s in shared[:limit]:
+        text = s.text if len(s.text) <= width else s.text[: width - 1] + "…"
+        files = ", ".join(s.files[:3]) + (f", … (+{s.count - 3})" if s.count > 3 else "")
+        out.append(f"  {s.count} files  {text}  ({files})")
+    if n > limit:
+        out.append(f"  … and {n - limit} more")
+    return "\n".join(out)
 
 
 @dataclass(frozen=True, slots=True)
