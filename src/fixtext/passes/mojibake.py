@@ -547,6 +547,10 @@ def _repair_line(
             nxt = []
             for t1, path, _lay in beam:
                 for writer, reader in chains():
+                    if reader == path[-1][0]:
+                        # Re-encoding with the codec just decoded with gives
+                        # back the same bytes: one chain in disguise.
+                        continue
                     lay2 = reverse_layer(t1, writer, reader, model, at_end=True, strict=True, hint=hint)
                     if lay2 is None or lay2.text == t1:
                         continue
@@ -558,7 +562,8 @@ def _repair_line(
             for _sc, _t1, path, lay2, cost in nxt[:3]:
                 gain = model.total(lay2.text) - total0 - cost
                 e = _whole_line_edit(line, base, lay2, path, gain, opts, model)
-                if e is not None and (best is None or gain > best[0]):
+                # A layered explanation must beat the single layer clearly.
+                if e is not None and (best is None or gain > best[0] + MULTI_LAYER_MARGIN):
                     best = (gain, [e])
             beam = [(lay2.text, path, lay2) for _sc, _t1, path, lay2, _c in nxt[:3]]
     return best[1] if best else []
@@ -664,6 +669,9 @@ def _edge_material(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     common Han character of a clean neighbour (羣 before a Big5 span) no."""
     return not all("\u3400" <= ch <= "\u9fff" and not model.is_rare(ch) for ch in s)
 
+
+#: Nats by which a multi-layer reading must beat the best single layer.
+MULTI_LAYER_MARGIN = 2.0
 
 #: Nats a span may lose at each edge when it is extended (see _best_spans).
 EDGE_SLACK = 4.0
