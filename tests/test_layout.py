@@ -114,8 +114,10 @@ def test_english_round_trip_keeps_blank_lines_and_real_hyphens() -> None:
         paras = rng.sample(EN, 3)
         w = rng.randint(40, 78)
         text = "\n\n".join(textwrap.fill(p, w) for p in paras) + "\n"
-        got = unwrap(text)
+        got = unwrap(text, latin_prose="always")
         assert got.count("\n\n") == 2  # blank-line structure of English is kept
+        # by default hand-wrapped English (no typesetting hyphens) stays as written
+        assert unwrap(text) == text
         assert "long-term" in got or "long-term" not in "".join(paras)
         ok += got == "\n\n".join(paras) + "\n"
     assert ok >= 30
@@ -160,6 +162,15 @@ def test_inline_numbered_items_do_not_start_paragraphs() -> None:
     lines = [items[i : i + 17] for i in range(0, len(items), 17)]
     assert any(ln.startswith("（") for ln in lines[1:])
     assert unwrap("\n".join(lines) + "\n") == items + "\n"
+
+
+def test_source_code_with_chinese_strings_untouched() -> None:
+    code = (
+        'TEXTS = [\n    "今年以来，全县新建农村公路一百二十公里，",\n'
+        '    "群众出行更加方便。",\n]\n\n\ndef f(x):\n    return x\n'
+    )
+    for name in ("unwrap", "spacing", "punctuation"):
+        assert fixtext.repair(code, passes=[name]).text == code
 
 
 def test_non_cjk_blank_lines_kept_chinese_removed() -> None:

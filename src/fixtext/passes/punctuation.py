@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..core import Context, Edit
-from .layout import _FENCE, HAN, KANA, document_script
+from .layout import _FENCE, HAN, KANA, _is_source_code, _split_lines, document_script
 
 _HAN_CH = re.compile(f"[{HAN}]")
 _KANA_CH = re.compile(f"[{KANA}]|[\uac00-\ud7af]")
@@ -79,8 +79,8 @@ class Punctuation:
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
         if text.isascii() or not _CANDIDATE.search(text):
             return []
-        if not document_script(text, ctx).chinese:
-            return []
+        if not document_script(text, ctx).chinese or _is_source_code(_split_lines(text)):
+            return []  # program text keeps its ASCII quotes and commas
         edits: list[Edit] = []
         pos = 0
         in_fence = False
