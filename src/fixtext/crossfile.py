@@ -18,6 +18,10 @@ The API, for the batch runner (``fixtext.io``):
     ``repeated_paragraphs`` pass.  Memory: one 16-byte digest per distinct
     paragraph plus the file lists of the shared ones.
 
+``ParagraphIndex(min_chars)``: ``.add(name, text)`` per file, ``.shared(min_files)``
+    The same, incrementally, for a runner that streams files and does not
+    keep their texts.
+
 ``format_summary(shared, limit=10) -> str``
     The lines a batch summary prints: how many paragraphs are shared, then
     the most widespread ones with their file counts and first files.
@@ -49,14 +53,14 @@ from typing import ClassVar
 from .core import ConfigError, Context, Edit
 from .passes.duplicates import _lines, _removal_span, paragraph_key
 
-__all__ = ["SharedParagraph", "SharedParagraphs", "format_summary", "shared_paragraphs"]
+__all__ = ["ParagraphIndex", "SharedParagraph", "SharedParagraphs", "format_summary", "shared_paragraphs"]
 
 
 @dataclass(frozen=True, slots=True)
 class SharedParagraph:
     """One paragraph found in several files."""
 
-    text: str  #: the paragraph as it reads in the first file that has it
+    text: str  #: the paragraph as it reads in the second file that has it
     files: tuple[str, ...]  #: the files that have it, in the order given
     key: str  #: its comparison key
 
@@ -79,33 +83,60 @@ def shared_paragraphs(
     dates, bylines, "图片") recur across any set of news pages and say
     nothing about shared content.
     """
-    if min_files < 2:
-        raise ConfigError("shared_paragraphs: min_files must be >= 2")
-    files_of: dict[bytes, list[str]] = {}
-    first: dict[bytes, tuple[str, str]] = {}
+    index = ParagraphIndex(min_chars)
     for name, text in docs.items():
+        index.add(name, text)
+    return index.shared(min_files)
+
+
+class ParagraphIndex:
+    """The incremental form of :func:`shared_paragraphs`, for runners that stream files.
+
+    ``add(name, text)`` as each file is repaired (texts need not be kept),
+    then ``shared(min_files)``.  Memory: a 16-byte digest and a file list
+    per distinct paragraph; the text is kept only once a paragraph is seen
+    in a second file.
+
+    >>> index = ParagraphIndex(min_chars=10)
+    >>> index.add("a", "版权所有，未经授权不得转载本网站的任何内容。\\n")
+    >>> index.add("b", "版权所有, 未经授权不得转载本网站的任何内容\\n")
+    >>> [(s.files, s.text) for s in index.shared()]
+    [(('a', 'b'), '版权所有, 未经授权不得转载本网站的任何内容')]
+    """
+
+    def __init__(self, min_chars: int = 30) -> None:
+        self.min_chars = min_chars
+        self._files: dict[bytes, list[str]] = {}
+        self._text: dict[bytes, tuple[str, str]] = {}
+
+    def add(self, name: str, text: str) -> None:
         seen: set[bytes] = set()
         for line in _lines(text):
-            if len(line.text) < min_chars:
+            if len(line.text) < self.min_chars:
                 continue
             key = paragraph_key(line.text)
-            if len(key) < min_chars:
+            if len(key) < self.min_chars:
                 continue
             d = _digest(key)
             if d in seen:
                 continue  # a repeat inside one file counts once
             seen.add(d)
-            lst = files_of.setdefault(d, [])
-            if not lst:
-                first[d] = (line.text.strip(), key)
-            lst.append(name)
-    out = [
-        SharedParagraph(first[d][0], tuple(names), first[d][1])
-        for d, names in files_of.items()
-        if len(names) >= min_files
-    ]
-    out.sort(key=lambda s: (-s.count, s.files[0], s.text))
-    return out
+            names = self._files.setdefault(d, [])
+            names.append(name)
+            if len(names) == 2:
+                self._text[d] = (line.text.strip(), key)
+
+    def shared(self, min_files: int = 2) -> list[SharedParagraph]:
+        """Paragraphs in at least ``min_files`` files, most widespread first."""
+        if min_files < 2:
+            raise ConfigError("shared_paragraphs: min_files must be >= 2")
+        out = [
+            SharedParagraph(self._text[d][0], tuple(names), self._text[d][1])
+            for d, names in self._files.items()
+            if len(names) >= min_files
+        ]
+        out.sort(key=lambda s: (-s.count, s.files[0], s.text))
+        return out
 
 
 def format_summary(shared: Sequence[SharedParagraph], limit: int = 10, width: int = 40) -> str:
