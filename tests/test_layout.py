@@ -252,3 +252,21 @@ def test_code_blocks_untouched(code: list[str], para: str) -> None:
     for name in ("spacing", "punctuation"):
         out = fixtext.repair(text, passes=[name]).text
         assert block in out
+
+
+ALPHABET = (
+    list("的一是在不了有和人这中大为上个国我以要他时来用们")
+    + list("，。、；：！？“”（）……——")
+    + list(",.;:!?()\"'-  \n\n\u3000abcXYZ0123456789%")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=160))
+def test_layout_and_typography_reach_a_fixed_point(chars: list[str]) -> None:
+    text = "".join(chars)
+    passes = ["unwrap", "spacing", "punctuation", "trailing_whitespace"]
+    r = fixtext.repair(text, passes=passes)
+    assert fixtext.repair(r.text, passes=passes).text == r.text
+    assert r.log.revert(r.text) == text
+    assert r.log.replay(text) == r.text
