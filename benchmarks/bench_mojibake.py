@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=int, default=2400)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--show", type=int, default=0)
+    ap.add_argument("--calibration", action="store_true", help="also: accuracy of edits per confidence band")
     args = ap.parse_args(argv)
     data = cases(args.cases, args.seed)
     stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -153,7 +154,43 @@ def main(argv: list[str] | None = None) -> int:
         a, b = stats[k]
         print(f"{k:<22} {100.0 * a / b:6.1f}%  ({a}/{b})")
     print(f"clean originals changed: {changed}/{len(clean_texts)}")
+    if args.calibration:
+        calibration(data)
     return 0
+
+
+def calibration(data: list[tuple[str, str, str, str]]) -> None:
+    """Is an edit of confidence c right about c of the time?
+
+    Every edit cjk_mojibake proposes (applied or not) is applied alone to
+    the garbled text; it is right if its replacement lands inside a part of
+    the output that matches the original (rapidfuzz opcodes)."""
+    from rapidfuzz.distance import Levenshtein
+
+    from fixtext.passes.mojibake import CjkMojibake
+
+    bands: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    finder = CjkMojibake()
+    for _key, _lang, text, bad in data:
+        if "\n" in bad:
+            continue
+        for e in finder.find(bad, None):
+            if e.replacement == bad[e.start : e.end]:
+                continue
+            out = bad[: e.start] + e.replacement + bad[e.end :]
+            a, b = e.start, e.start + len(e.replacement)
+            ok = True
+            for op in Levenshtein.opcodes(out, text):
+                if op.tag != "equal" and op.src_start < b and op.src_end > a:
+                    ok = False
+                    break
+            band = f"{e.kind:<6} {min(0.9, int(e.confidence * 10) / 10):.1f}"
+            bands[band][0] += ok
+            bands[band][1] += 1
+    print("edit kind, confidence band: share right")
+    for k in sorted(bands):
+        a, n = bands[k]
+        print(f"  {k}-    {100.0 * a / n:5.1f}%  ({a}/{n})")
 
 
 if __name__ == "__main__":
