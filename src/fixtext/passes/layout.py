@@ -25,6 +25,7 @@ structure of non-CJK documents.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import itertools
 import re
@@ -82,21 +83,22 @@ _CODE_LINE = re.compile(
 )
 
 
+#: East Asian Wide and Fullwidth blocks (Unicode EastAsianWidth W/F), the
+#: characters a monospaced layout gives two columns.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60"
+    "\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+)
+
+
 def display_width(s: str) -> int:
     """Columns a line takes in a monospaced layout (East Asian wide = 2).
 
-    >>> display_width("中文ab")
-    6
+    >>> display_width("中文ab"), display_width("，。ab")
+    (6, 6)
     """
-    w = 0
-    for ch in s:
-        if ch < "\u1100":
-            w += 0 if unicodedata.combining(ch) else 1
-        elif unicodedata.east_asian_width(ch) in "WF":
-            w += 2
-        else:
-            w += 0 if unicodedata.combining(ch) else 1
-    return w
+    return len(s) + len(_WIDE.findall(s))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +194,7 @@ def english_words() -> frozenset[str]:
 # Lines and blocks
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # identity: lines are compared as objects
 class _Line:
     start: int  # offset of the first character of the line
     end: int  # offset of the line's "\n" (or len(text))
@@ -200,6 +202,7 @@ class _Line:
     body: str  # stripped of surrounding whitespace
     body_start: int  # offset of body[0]
     body_end: int  # offset just after body[-1]
+    index: int = 0  # position in the document's line list
     protected: bool = False
 
     @property
@@ -217,7 +220,7 @@ def _split_lines(text: str) -> list[_Line]:
         raw = text[pos:end]
         lead = len(raw) - len(raw.lstrip(" \t\u3000\u00a0"))
         body = raw.strip(" \t\u3000\u00a0")
-        out.append(_Line(pos, end, raw, body, pos + lead, pos + lead + len(body)))
+        out.append(_Line(pos, end, raw, body, pos + lead, pos + lead + len(body), len(out)))
         if nl == -1:
             break
         pos = nl + 1
@@ -317,9 +320,14 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
         # character that did not fit); loose: word wrap / justified PDF lines
         unit = 1 if measure == "chars" else 2
         tight = 0 if measure == "chars" else 1
+        ordered = sorted(sizes)
         for slack in (tight, (4 if cjk else 12) * unit):
             for v in counts:
                 if v < (6 if cjk else 30) * unit:
+                    continue
+                # cheap count first (most candidate widths fail here): lines
+                # in [v - slack, v], repeated lines included
+                if bisect.bisect_right(ordered, v) - bisect.bisect_left(ordered, v - slack) < 2:
                     continue
                 # distinct lines: a repeated line (a doubled paragraph) is no
                 # evidence of a width
@@ -693,7 +701,7 @@ class _Unwrapper:
         """
         if ends_sentence(a.body) or len(a.body) < 8:
             return False
-        idx = self.lines.index(a)
+        idx = a.index
         width = len(a.body)
 
         def same(ln: _Line) -> bool:
@@ -862,6 +870,7 @@ def _first_token(s: str) -> str:
 _SP = "[ \u3000\u00a0]"
 _CJK_PUNCT = "，。、；：！？（）“”‘’《》〈〉「」『』【】〔〕…—·"
 _GAP = re.compile(f"(?<=[{HAN}{_CJK_PUNCT}]){_SP}+(?=[{HAN}{_CJK_PUNCT}])")
+_LETTER_SPACED = re.compile(f"[{HAN}](?:{_SP}?[{HAN}])+")
 _PUNCT_GAP = re.compile(
     f"(?<=[，。、；：！？）”’》」』]){_SP}+(?=\\S)|(?<=\\S){_SP}+(?=[（“‘《「『，。、；：！？])"
 )
@@ -926,6 +935,7 @@ class Spacing:
         if not script.chinese or _is_source_code(_split_lines(text)):
             return []
         model = _model(ctx)
+        adding = "add" in (self.digit_spacing, self.latin_spacing)
         edits: list[Edit] = []
         in_fence = False
         pos = 0
@@ -935,7 +945,11 @@ class Spacing:
             if _FENCE.match(raw):
                 in_fence = not in_fence
                 continue
-            if in_fence or raw.isascii() or not _HAN_RE.search(raw) or _KANA_RE.search(raw):
+            if in_fence or raw.isascii():
+                continue
+            if adding is False and " " not in raw and "\u3000" not in raw and "\u00a0" not in raw:
+                continue  # nothing to remove on this line
+            if not _HAN_RE.search(raw) or _KANA_RE.search(raw):
                 continue
             if raw.startswith("    ") and not _HAN_RE.match(raw.strip()[:1] or "a"):
                 continue
@@ -955,7 +969,7 @@ class Spacing:
         lead = m.end() if m else 0
         taken: set[int] = set()
         # letter-spaced runs: most neighbouring Han characters separated
-        for run in re.finditer(f"[{HAN}](?:{_SP}?[{HAN}])+", line):
+        for run in _LETTER_SPACED.finditer(line) if _GAP.search(line) else ():
             seg = run.group()
             gaps = len(re.findall(_SP, seg))
             hans = len(_HAN_RE.findall(seg))
