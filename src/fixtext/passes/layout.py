@@ -30,7 +30,6 @@ import gzip
 import itertools
 import re
 import statistics
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
