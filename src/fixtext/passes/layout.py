@@ -136,14 +136,19 @@ class ScriptProfile:
 
 
 def document_script(text: str, ctx: Context | None) -> ScriptProfile:
-    """The document's :class:`Script`, computed once per run on the original."""
+    """The document's :class:`ScriptProfile`, computed once per text object.
+
+    Several passes ask for it about the same text in a row; a pass that
+    changed the text hands the next one a new string object, so identity is
+    a safe cache key.
+    """
     if ctx is not None:
         cached = ctx.shared.get("layout.script")
-        if cached is not None and cached[0] == len(text):
+        if cached is not None and cached[0] is text:
             return cached[1]  # type: ignore[no-any-return]
     s = ScriptProfile.of(text)
     if ctx is not None:
-        ctx.shared["layout.script"] = (len(text), s)
+        ctx.shared["layout.script"] = (text, s)
     return s
 
 
