@@ -232,6 +232,17 @@ def test_spacing_examples() -> None:
     assert spacing("共有 5461 名党员。", digit_spacing="keep") == "共有 5461 名党员。"
 
 
+def test_informal_space_is_only_suggested_unless_the_text_was_joined_with_spaces() -> None:
+    informal = "今天天气很好 我们去公园散步吧，回来再写作业。\n"
+    r = fixtext.repair(informal, passes=["spacing"])
+    assert r.text == informal and len(r.log.suggestions) == 1
+    joined_para = ZH[0] + ZH[1] + ZH[2]
+    spaced = " ".join(joined_para[i : i + 17] for i in range(0, len(joined_para), 17))
+    text = spaced + "\n" + spaced.replace(" ", "", 3) + "\n" + informal
+    out = fixtext.repair(text, passes=["spacing"]).text
+    assert out.split("\n")[:3] == [joined_para, joined_para, informal.replace(" ", "").strip()]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=200))
 def test_spacing_and_punctuation_never_touch_ascii(text: str) -> None:

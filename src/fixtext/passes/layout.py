@@ -940,6 +940,10 @@ class Spacing:
             return []
         model = _model(ctx)
         adding = "add" in (self.digit_spacing, self.latin_spacing)
+        # Text whose lines were joined with a space shows it on its long
+        # paragraphs (the spaces recur at the old line width, seed 002); then
+        # a lone gap in another prose line of the same text is a join too.
+        joined = sum(1 for ln in text.split("\n") if _is_prose_line(ln) and _regular_spacing(_gaps(ln))) >= 2
         edits: list[Edit] = []
         in_fence = False
         pos = 0
@@ -957,10 +961,10 @@ class Spacing:
                 continue
             if raw.startswith("    ") and not _HAN_RE.match(raw.strip()[:1] or "a"):
                 continue
-            edits.extend(self._line(raw, start, model))
+            edits.extend(self._line(raw, start, model, joined))
         return edits
 
-    def _line(self, line: str, off: int, model: object | None) -> list[Edit]:
+    def _line(self, line: str, off: int, model: object | None, joined: bool) -> list[Edit]:
         out: list[Edit] = []
         body = line.strip(" \t\u3000\u00a0")
         prose = bool(re.search("[，。；！？]", body)) and len(body) >= 12
@@ -996,7 +1000,19 @@ class Spacing:
             elif prose and "\u3000" in g.group():
                 out.append(Edit(s, e, "", "full-width space inside a paragraph", 0.7))
             elif prose and not _credit_like(line, g.start()):
-                out.append(Edit(s, e, "", "space between Han characters in running text", 0.6))
+                if joined:
+                    out.append(
+                        Edit(
+                            s,
+                            e,
+                            "",
+                            "space between Han characters; this text's lines were joined with spaces",
+                            0.7,
+                        )
+                    )
+                else:
+                    # informal Chinese uses a space as a pause: only suggested
+                    out.append(Edit(s, e, "", "space between Han characters in running text", 0.5))
         if prose:
             # "做大做强。 2021年": full-width marks carry their own spacing
             done = {e.start for e in out}
@@ -1005,6 +1021,14 @@ class Spacing:
                     out.append(
                         Edit(off + g.start(), off + g.end(), "", "space next to full-width punctuation", 0.8)
                     )
+                    done.add(off + g.start())
+            if regular:
+                # a join can fall inside a number too: "游客3 12.6万人次"
+                for g in re.finditer(r"(?<=[0-9]) (?=[0-9])", line):
+                    if off + g.start() not in done:
+                        out.append(
+                            Edit(off + g.start(), off + g.end(), "", "space at a former line end", 0.7)
+                        )
             # headings keep field gaps: "刊号：CN52-0017 黔东南日报社出版"
             out.extend(self._latin(line, off, lead))
         return out
@@ -1027,6 +1051,15 @@ class Spacing:
                         Edit(off + g.start(), off + g.start(), " ", f"space between Han and {what}", 0.75)
                     )
         return out
+
+
+def _is_prose_line(line: str) -> bool:
+    body = line.strip(" \t\u3000\u00a0")
+    return len(body) >= 12 and bool(re.search("[，。；！？]", body)) and bool(_HAN_RE.search(body))
+
+
+def _gaps(line: str) -> list[int]:
+    return [g.start() for g in re.finditer(f"{_SP}+", line.strip(" \t\u3000\u00a0"))]
 
 
 def _credit_like(line: str, pos: int) -> bool:
