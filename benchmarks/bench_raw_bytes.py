@@ -208,6 +208,14 @@ def main(argv: list[str] | None = None) -> int:
     fails: list[tuple[str, str, str, str]] = []
     for group, name, codec, data, truth in cases:
         family = "cjk" if codec in _CJK else "other"
+        # Browsers (WHATWG Encoding) decode a GB2312 label as GBK/GB18030,
+        # Big5 as Big5-HKSCS, Shift_JIS as Windows-31J: the family superset's
+        # reading is also counted in the last row (· for ・ at A1A4, — for ―
+        # at A1AA are where GB2312 and GBK disagree).
+        try:
+            sup_truth = data.decode(SUPERSET.get(codec.replace("-", "_"), codec))
+        except (UnicodeDecodeError, LookupError):
+            sup_truth = truth
         for det, fn in DETECTORS:
             t = time.perf_counter()
             try:
@@ -219,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             for key in ((group, det), (f"ALL {family}", det), ("ALL", det)):
                 right[key][0] += ok
                 right[key][1] += 1
+            right[("ALL, superset reading ok", det)][0] += ok or out == sup_truth
+            right[("ALL, superset reading ok", det)][1] += 1
             if det == "fixtext" and not ok:
                 fails.append((group, name, codec, out[:60]))
     groups = sorted({g for g, _ in right}, key=lambda g: (g.startswith("ALL"), g))

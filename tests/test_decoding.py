@@ -86,3 +86,25 @@ def test_losses_are_reported_with_byte_offsets() -> None:
     d = decode(data, "gbk")
     assert d.text == "新闻\ufffd报道"
     assert [(x.byte_start, x.byte_end) for x in d.losses] == [(4, 5)]
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("日本語のテキストです。", "iso2022_jp"),
+        ("한국어 텍스트입니다.", "iso2022_kr"),
+        ("中文文本", "hz"),
+        ("Hello 世界，你好。", "utf-16-le"),
+        ("Hello 世界，你好。", "utf-16-be"),
+        ("Hello 世界", "utf-32-le"),
+    ],
+)
+def test_seven_bit_and_wide_encodings_before_utf8(text: str, codec: str) -> None:
+    # These bytes are (mostly) valid UTF-8/ASCII: the escape sequences and
+    # NUL patterns must be recognised first.
+    d = decode(text.encode(codec))
+    assert d.text == text
+
+
+def test_ascii_with_tilde_brace_stays_ascii() -> None:
+    assert decode(b"x = ~{a} and ~}").text == "x = ~{a} and ~}"

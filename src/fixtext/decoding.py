@@ -76,6 +76,12 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _decode_with(data[len(bom) :], codec, 1.0, bom=True, shift=len(bom))
+    seven_bit = _seven_bit_codec(data)
+    if seven_bit is not None:
+        return _decode_with(data, seven_bit, 0.9, bom=False)
+    wide = _wide_codec(data)
+    if wide is not None:
+        return _decode_with(data, wide, 0.9, bom=False)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -84,6 +90,65 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         return Decoded(text, "utf-8", 1.0, offsets=_utf8_offsets(text))
     codec, confidence = detect(data)
     return _decode_with(data, codec, confidence, bom=False)
+
+
+# 7-bit CJK encodings are valid ASCII (hence UTF-8): their escape sequences
+# must be recognised before UTF-8 is tried.  ISO-2022-JP designates JIS X 0208
+# with ESC $ B / ESC $ @ (and ESC $ ( D for JIS X 0212); ISO-2022-KR announces
+# KS X 1001 with ESC $ ) C; HZ wraps GB2312 in ~{ ... ~}.
+_ISO2022 = (
+    (b"\x1b$)C", "iso2022_kr"),
+    (b"\x1b$B", "iso2022_jp"),
+    (b"\x1b$@", "iso2022_jp"),
+    (b"\x1b$(D", "iso2022_jp_1"),
+)
+
+
+def _seven_bit_codec(data: bytes) -> str | None:
+    if b"\x1b$" not in data and b"~{" not in data:
+        return None
+    for mark, codec in _ISO2022:
+        if mark in data:
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
+    if b"~{" in data and b"~}" in data and data.isascii():
+        try:
+            text = data.decode("hz")
+        except UnicodeDecodeError:
+            return None
+        return "hz" if any(ord(c) > 0x7F for c in text) else None
+    return None
+
+
+def _wide_codec(data: bytes) -> str | None:
+    """UTF-16/UTF-32 without a BOM: text of mostly ASCII or CJK has NUL bytes
+    at fixed positions (every other byte for ASCII in UTF-16, three of four
+    in UTF-32), which no 8-bit text has."""
+    n = len(data)
+    if n < 8 or data.count(0) < n // 4:
+        return None
+    sample = data[:4096]
+    m = len(sample) - len(sample) % 4
+    col = [sample[i:m:4].count(0) for i in range(4)]
+    q = m // 4
+    if q and col[1] > 0.9 * q and col[2] > 0.9 * q and col[3] > 0.9 * q:
+        return "utf-32-le"
+    if q and col[0] > 0.9 * q and col[1] > 0.9 * q and col[2] > 0.9 * q:
+        return "utf-32-be"
+    even = sample[0:m:2].count(0)
+    odd = sample[1:m:2].count(0)
+    half = m // 2
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if half and zeros > 0.4 * half and other < 0.05 * half:
+            try:
+                data[: len(data) - len(data) % 2].decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
+    return None
 
 
 def detect(data: bytes) -> tuple[str, float]:
@@ -107,9 +172,33 @@ def detect(data: bytes) -> tuple[str, float]:
         picked = arbitrate(data, candidates)
         if picked is not None:
             return picked[0], picked[1]
+    # Not East-Asian text.  chardet, when installed, is the better judge of
+    # single-byte Western code pages (bench_raw_bytes: 99.5% against
+    # charset-normalizer's 94.6% on the non-CJK pages); its answer is used if
+    # it decodes the bytes.
+    second = _chardet_guess(data)
+    if second is not None:
+        return second
     if not candidates:
         return "gb18030", 0.1
     return candidates[0]
+
+
+def _chardet_guess(data: bytes) -> tuple[str, float] | None:
+    try:
+        import chardet
+    except ImportError:
+        return None
+    guess = chardet.detect(data[:65536])
+    name, conf = guess.get("encoding"), float(guess.get("confidence") or 0.0)
+    if not name or conf < 0.5:
+        return None
+    try:
+        codec = superset(name)
+        data.decode(codec)
+    except (DecodeError, UnicodeDecodeError, LookupError):
+        return None
+    return codec, conf
 
 
 def _arbiter() -> Callable[[bytes, list[tuple[str, float]]], tuple[str, float] | None] | None:

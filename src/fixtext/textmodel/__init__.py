@@ -422,6 +422,10 @@ def arbitrate_decoding(data: bytes, candidates: list[tuple[str, float]]) -> tupl
         mean_high = (sum(model.logp(ch) for ch in high) / len(high)) if high else 0.0
         readings[codec] = (total, mean_high, errors)
     cjk = [(v[0], c) for c, v in readings.items() if c in _CJK_CODECS and v[1] >= CJK_PLAUSIBLE]
+    if not cjk and first is None:
+        # No proposal at all: the best error-free CJK reading, at low confidence.
+        clean = sorted((v[0], c) for c, v in readings.items() if c in _CJK_CODECS and v[2] == 0)
+        return (clean[-1][1], 0.3) if clean else None
     if not cjk:
         return None
     cjk.sort(reverse=True)
