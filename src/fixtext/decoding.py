@@ -134,10 +134,14 @@ def _wide_codec(data: bytes) -> str | None:
     m = len(sample) - len(sample) % 4
     col = [sample[i:m:4].count(0) for i in range(4)]
     q = m // 4
-    if q and col[1] > 0.9 * q and col[2] > 0.9 * q and col[3] > 0.9 * q:
-        return "utf-32-le"
-    if q and col[0] > 0.9 * q and col[1] > 0.9 * q and col[2] > 0.9 * q:
-        return "utf-32-be"
+    # UTF-32: the two high bytes of every BMP character are zero.
+    for codec, hi in (("utf-32-le", (2, 3)), ("utf-32-be", (0, 1))):
+        if q and all(col[i] > 0.9 * q for i in hi):
+            try:
+                data[: len(data) - len(data) % 4].decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
     even = sample[0:m:2].count(0)
     odd = sample[1:m:2].count(0)
     half = m // 2
