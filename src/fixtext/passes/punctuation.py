@@ -81,6 +81,8 @@ class Punctuation:
             return []
         if not document_script(text, ctx).chinese or _is_source_code(_split_lines(text)):
             return []  # program text keeps its ASCII quotes and commas
+        # follow the document's own quotation marks when it has chosen 「」
+        corner = text.count("「") + text.count("」") > text.count("“") + text.count("”")
         edits: list[Edit] = []
         pos = 0
         in_fence = False
@@ -96,7 +98,7 @@ class Punctuation:
                 continue
             if not _CANDIDATE.search(line):
                 continue
-            edits.extend(_line_edits(line, off))
+            edits.extend(_line_edits(line, off, corner))
         return edits
 
 
@@ -149,7 +151,7 @@ def _through_number(line: str, i: int, step: int) -> str:
     return line[j]
 
 
-def _line_edits(line: str, off: int) -> list[Edit]:
+def _line_edits(line: str, off: int, corner: bool = False) -> list[Edit]:
     mask = _protected_mask(line)
     out: list[Edit] = []
     n = len(line)
@@ -202,7 +204,7 @@ def _line_edits(line: str, off: int) -> list[Edit]:
             start = i
         out.append(Edit(off + start, off + end, _FULL[run], f"half-width {run!r} in Chinese text", 0.85))
     out.extend(_parens(line, off, mask))
-    out.extend(_quotes(line, off, mask))
+    out.extend(_quotes(line, off, mask, corner))
     return out
 
 
@@ -237,8 +239,15 @@ def _parens(line: str, off: int, mask: list[bool]) -> list[Edit]:
     return out
 
 
-def _quotes(line: str, off: int, mask: list[bool]) -> list[Edit]:
-    """Pair straight quotes within one paragraph, repairing one-sided marks."""
+_CORNER = str.maketrans("“”‘’", "「」『』")
+
+
+def _quotes(line: str, off: int, mask: list[bool], corner: bool = False) -> list[Edit]:
+    """Pair straight quotes within one paragraph, repairing one-sided marks.
+
+    ``corner``: the document quotes with 「」 (Taiwan, Hong Kong, Japan-
+    influenced text), so straight quotes become corner brackets too.
+    """
     marks: list[tuple[int, str]] = []
     for i, ch in enumerate(line):
         if ch not in "\"'“”‘’" or mask[i]:
@@ -310,6 +319,8 @@ def _quotes(line: str, off: int, mask: list[bool]) -> list[Edit]:
             chinese.add(i)
     out: list[Edit] = []
     for i, rep in sorted(new.items()):
+        if corner:
+            rep = rep.translate(_CORNER)
         if line[i] == rep or i not in chinese:
             continue
         out.append(Edit(off + i, off + i + 1, rep, "straight quote in Chinese text", 0.8))
