@@ -73,7 +73,9 @@ _LIST_MARKER = re.compile(
 )
 #: Parenthesised item numbers, which Chinese prose often runs inline.
 _INLINE_ITEM = re.compile(r"[（(]\d{1,2}[)）]")
-_BULLET = frozenset("●○◆◇■□▲△▼▽★☆※•▪►◎◉·-*+>#|")
+_BULLET = frozenset(
+    "●○◆◇■□▲△▼▽★☆※•▪►◎◉-*+>#|"
+)  # not "·": it joins names (强州府·大凯里) and may open a wrapped line
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 #: Lines of program text in a Latin document (prose never has these shapes).
 _CODE_LINE = re.compile(
@@ -234,7 +236,7 @@ def _split_lines(text: str) -> list[_Line]:
 def _mark_protected(lines: list[_Line], cjk: bool) -> None:
     """Code fences, indented code (non-CJK text), tables: never joined."""
     in_fence = False
-    for i, ln in enumerate(lines):
+    for ln in lines:
         if _FENCE.match(ln.text):
             ln.protected = True
             in_fence = not in_fence
@@ -254,8 +256,6 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
             ln.protected = True
         elif not cjk and _CODE_LINE.search(b):
             ln.protected = True
-        elif i > 0 and lines[i - 1].protected and not lines[i - 1].blank and not cjk:
-            continue
 
 
 def _indent_of(ln: _Line) -> int:
