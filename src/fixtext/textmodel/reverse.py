@@ -96,11 +96,12 @@ def _enc_char(ch: str, codec: str) -> bytes | None:
             else:
                 v = _LATIN1X_TRANS.get(o)
                 b = bytes([v]) if v is not None else None
-        elif ch == "\u20ac" and codec == "gb18030":
-            # Windows' GBK (cp936) reads the lone byte 80 as the euro sign;
-            # GB18030 would write € as A2 E3.  In mojibake (寮€ for 开,
-            # E5 BC 80) the byte is 80.
+        elif ch == "\u20ac" and codec == "gb18030-80":
+            # Windows' GBK (cp936) reads the lone byte 80 as the euro sign
+            # (寮€ for 开, E5 BC 80); GB18030 reads A2 E3 as €.
             b = b"\x80"
+        elif codec == "gb18030-80":
+            b = ch.encode("gb18030")
         else:
             b = ch.encode(codec)
     except UnicodeEncodeError:
@@ -531,6 +532,8 @@ def reverse_layer(
     at_end: bool,
     strict: bool = True,
     hint: frozenset[str] = frozenset(),
+    _euro80: bool = False,
+    _both: bool = True,
 ) -> Layer | None:
     """decode_writer(encode_reader(text)) with lost/cut bytes filled.
 
@@ -538,7 +541,21 @@ def reverse_layer(
     layer fail; otherwise such bytes come out as lone surrogates (for the
     span search, which keeps the original text there).
     """
-    enc = encode_reader(text, reader)
+    if reader == "gb18030" and "\u20ac" in text and not _euro80 and _both:
+        # € is A2 E3 to a GB18030 reader and 80 to a Windows cp936 one: try
+        # both, keep the reading with fewer undecodable bytes.
+        a = reverse_layer(
+            text, writer, reader, model, at_end=at_end, strict=strict, hint=hint, _euro80=False, _both=False
+        )
+        b = reverse_layer(text, writer, reader, model, at_end=at_end, strict=strict, hint=hint, _euro80=True)
+
+        def bad(lay: Layer | None) -> tuple[int, float]:
+            if lay is None:
+                return (1 << 30, 0.0)
+            return (sum(1 for c in lay.text if "\udc80" <= c <= "\udcff") + lay.lost, -model.score(lay.text))
+
+        return a if bad(a) <= bad(b) else b
+    enc = encode_reader(text, "gb18030-80" if _euro80 else reader)
     if enc is None:
         return None
     buf = enc.buf
