@@ -55,3 +55,12 @@ def test_round_trip_through_traditional(chars: list[str]) -> None:
     back = fixtext.repair(hant, target="zh-Hans", passes=["script"]).text
     assert len(back) == len(text)
     assert fixtext.repair(back, target="zh-Hans", passes=["script"]).text == back
+
+
+def test_taiwan_phrases_only_on_request() -> None:
+    text = "这个软件很好用。\n"
+    plain = fixtext.repair(text, target="zh-TW", passes=["script"]).text
+    phrases = fixtext.repair(
+        text, target="zh-TW", passes=["script"], options={"script": {"phrases": True}}
+    ).text
+    assert "軟件" in plain and "軟體" in phrases
