@@ -226,6 +226,8 @@ def _parens(line: str, off: int, mask: list[bool]) -> list[Edit]:
         outside_zh = _zh(_left(line, a)) or _zh(_right(line, b)) or (a == 0 and _zh(_right(line, b)))
         if not (_HAN_CH.search(inner) or outside_zh):
             continue
+        if not any(c.isalnum() for c in inner):
+            continue  # an emoticon, (^_^), is drawn with ASCII on purpose
         if (
             line[a] == "("
             and _left(line, a).isascii()
