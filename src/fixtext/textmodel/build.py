@@ -51,7 +51,7 @@ LAMBDA = 0.5
 
 #: Bigrams are kept only if they raise the pair's score by at least this many
 #: nats over the unseen-pair fallback; weaker ones cost space and say little.
-MIN_GAIN = 1.0
+MIN_GAIN = 0.2
 
 #: Quantisation of stored log-probabilities (nats per step).
 QSTEP = 0.05
