@@ -436,6 +436,11 @@ class Unwrap:
     dropped only when the joined word is a word (in the document or in the
     packaged English word list).
 
+    ``latin_prose``: Latin (non-CJK) text is joined only when it shows
+    typesetting, a dictionary word hyphenated at a line end (``"auto"``,
+    the default: hand-wrapped Markdown and mail are no damage), always
+    (``"always"``) or never (``"never"``).  Program text is never joined.
+
     ``paragraph_separator``: ``"auto"`` (default) writes Chinese documents
     one paragraph per line with no blank lines and leaves the blank lines of
     other documents alone; ``"\\n"`` or ``"\\n\\n"`` force that separator;
