@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         out = fixtext.repair(bad, passes=["cjk_mojibake"]).text
         ok = out == text
         loss = "lossy" if "\ufffd" in bad else "lossless"
-        for k in (key.split("/")[0], "shape " + key.split("/")[1], "input " + loss, "ALL"):
+        for k in (key.split("/")[0], "shape " + key.split("/")[1], "input " + loss, "text " + _lang, "ALL"):
             stats[k][0] += ok
             stats[k][1] += 1
         if not ok and shown[key] < args.show:
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     for text in clean_texts:
         changed += fixtext.repair(text, passes=["cjk_mojibake"]).text != text
     print(f"{len(data)} generated cases, {dt:.1f} s")
-    for k in sorted(stats, key=lambda k: (k == "ALL", k.startswith(("shape", "input")), k)):
+    for k in sorted(stats, key=lambda k: (k == "ALL", k.startswith(("shape", "input", "text")), k)):
         a, b = stats[k]
         print(f"{k:<22} {100.0 * a / b:6.1f}%  ({a}/{b})")
     print(f"clean originals changed: {changed}/{len(clean_texts)}")
