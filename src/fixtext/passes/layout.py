@@ -342,21 +342,32 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
                 # two lines at exactly the same width may do (a short text
                 # of two wrapped paragraphs); two of merely similar width not
                 if sup < 3 and not (
-                    sup == 2 and slack == tight and v <= 40 * unit and sum(1 for x in sizes if x == v) >= 2
+                    sup == 2
+                    and slack == tight
+                    and 12 * unit <= v <= 40 * unit
+                    and sum(1 for x in sizes if x == v) >= 2
                 ):
                     continue
-                if slack != tight and sup < 5:
-                    continue  # a loose width needs many lines (PDF pages have them)
-                over = sum(1 for s in sizes if s > v + (slack if slack else unit))
-                if over > 0.15 * n:
-                    continue
+                # Lines of whole paragraphs or clauses have random lengths, and
+                # in a short text a few of them agree by chance (measured on
+                # random one-clause-per-line texts): a wrap width must explain
+                # most of the lines that could have been wrapped at it (those
+                # of half the width or more; headings and bylines are not).
+                # Exact widths: 40 % of them (every line but a paragraph's
+                # last is).  Loose widths (PDF justification): 8 lines, half
+                # of them, almost none longer.  (Latin word wrap varies by a
+                # word's length and only runs on typeset text or on request:
+                # 5 lines, 15 % longer allowed.)
                 half = sum(1 for s in sizes if s >= v / 2)
-                if sup < 0.25 * half:
+                strict = cjk and slack != tight
+                if slack == tight and sup < 0.4 * half:
                     continue
-                if slack != tight and sup < 0.35 * n:
-                    # a loose width must explain a good part of the text: in
-                    # one-paragraph-per-line text three lines of similar
-                    # length among many are a coincidence (dev-case golds)
+                if slack != tight and sup < (8 if cjk else 5):
+                    continue
+                if sup < (0.5 if strict else 0.25) * half:
+                    continue
+                over = sum(1 for s in sizes if s > v + (slack if slack else unit))
+                if over > (0.05 if strict else 0.15) * n:
                     continue
                 flow = sum(1 for b in sup_lines if not ends_sentence(b)) / sup
                 # exactly equal lines are strong evidence already; a third of
@@ -727,8 +738,9 @@ class _Unwrapper:
             j -= 1
         if same(b) and len(run) < 3:
             run.append(b)
-        need = 2 if width <= 40 else 3
-        if len(run) < need:
+        # two equal lines are a coincidence among short lines of random
+        # length (one clause per line); three in a row are not
+        if len(run) < 3:
             return False
         if len({ln.body for ln in run}) < len(run):
             return False  # repeated lines (doubled paragraphs) are no evidence
