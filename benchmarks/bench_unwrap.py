@@ -19,6 +19,10 @@ hyphen, and ``exam-``/``ple`` is rejoined.  Measured with
 lines only in text showing typesetting hyphenation (hand-wrapped Markdown
 and mail stay as written).
 
+Two controls count texts that must come out unchanged: whole paragraphs one
+per line, and an adversarial set of clause prefixes of random length that
+all end mid-clause.
+
 Only unwrap (and trailing_whitespace) run, so the numbers are this pass's.
 """
 
@@ -169,6 +173,26 @@ def run_en(rng: random.Random, source: list[str], n: int, show: int, mode: str =
     return ok, n
 
 
+def run_untouched(rng: random.Random, source: list[str], n: int, clauses: bool) -> tuple[int, int]:
+    """Texts that are NOT wrapped must come out unchanged.
+
+    ``clauses=False``: 1-6 whole paragraphs, one per line.  ``clauses=True``
+    (adversarial): 3-15 lines that are each a prefix of random length (8-30
+    characters) of a clause, so every line ends mid-clause like a wrapped
+    line and only the lengths tell them apart.
+    """
+    ok = 0
+    parts = [c for p in source for c in re.split("[。！？]", p) if len(c) >= 6]
+    for _ in range(n):
+        if clauses:
+            k = rng.randint(3, 15)
+            text = "\n".join(rng.choice(parts)[: rng.randint(8, 30)] for _ in range(k)) + "\n"
+        else:
+            text = "\n".join(rng.sample(source, rng.randint(1, min(6, len(source))))) + "\n"
+        ok += fixtext.repair(text, passes=["unwrap", "trailing_whitespace"]).text == text
+    return ok, n
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=1000)
@@ -190,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if seed:
         rows.append(("seed 000 paragraphs, + stray", run_zh(rng, seed, n, args.show, stray=0.2)))
+    rows.append(("unwrapped zh text unchanged", run_untouched(rng, zh + seed, n, False)))
+    rows.append(("adversarial clause lines unchanged", run_untouched(rng, zh + seed, n, True)))
     t0 = time.perf_counter()
     print(f"{'variant':44} {'cases':>6} {'exact':>7}")
     for name, (ok, total) in rows:
