@@ -3,28 +3,54 @@
 Exit codes: 0 ok, 1 changes needed (under ``--check``) or files changed
 (under ``--in-place --fail-on-change``, the pre-commit hook), 2 usage or input
 error.  Errors are one line on stderr; ``--debug`` shows the traceback.
+
+File, directory, archive and batch logic lives in :mod:`fixtext.io`; the
+review report in :mod:`fixtext.report`.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import difflib
-import os
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, repair
 from . import passes as registry
-from .core import FixtextError, RepairLog
+from .core import ConfigError, FixtextError, RepairLog
+from .io import (
+    ArchiveError,
+    InputError,
+    Limits,
+    Manifest,
+    Member,
+    Outcome,
+    Progress,
+    RepairSettings,
+    Source,
+    Summary,
+    check_writable,
+    default_jobs,
+    is_archive,
+    iter_sources,
+    looks_binary,
+    make_item,
+    read_archive,
+    read_source,
+    run_batch,
+    write_archive,
+    write_atomic,
+)
 from .pipeline import DEFAULT_MIN_CONFIDENCE, TARGETS
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
+__all__ = ["EXIT_CHANGED", "EXIT_ERROR", "EXIT_OK", "ArchiveError", "InputError", "build_parser", "main"]
 
-class InputError(FixtextError):
-    """A path the user named cannot be read or written."""
+# kept importable from here for callers of the first version
+_ = (looks_binary, Source)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,15 +58,46 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"{message} (see 'fixtext --help')")
 
 
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return n
+
+
+def _size(value: str) -> int:
+    """Bytes, with an optional K/M/G suffix (powers of 1024)."""
+    v = value.strip().upper().removesuffix("B")
+    mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(v[-1:], 1)
+    try:
+        n = int(float(v[:-1] if mult > 1 else v) * mult)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (e.g. 500M)") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="fixtext",
         description="Repair garbled text: CJK mojibake, misaligned GBK, broken PDF wraps, "
-        "duplicates, half-width punctuation. Writes clean text and a repair log.",
+        "duplicates, half-width punctuation. Writes clean text and a repair log. "
+        "Also: 'fixtext report PATH... --html OUT.html' writes a review page.",
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; none or '-' reads stdin")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files, directories or archives (.zip .tar .tar.gz .tgz .tar.xz); none or '-' reads stdin",
+    )
     out = p.add_mutually_exclusive_group()
-    out.add_argument("-o", "--output", metavar="PATH", help="write the repaired text here ('-' = stdout)")
+    out.add_argument(
+        "-o", "--output", metavar="PATH", help="write the repaired text (or new archive) here ('-' = stdout)"
+    )
     out.add_argument("--in-place", action="store_true", help="rewrite changed files atomically")
     out.add_argument("--check", action="store_true", help="only report files that would change (exit 1)")
     out.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
@@ -63,16 +120,41 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --in-place: exit 1 when a file was changed (pre-commit style)",
     )
+    batch = p.add_argument_group("batch runs (directories, archives, many files)")
+    batch.add_argument(
+        "-j", "--jobs", type=_positive_int, default=None, help="worker processes (default: CPU cores)"
+    )
+    batch.add_argument(
+        "--manifest",
+        metavar="PATH",
+        help="JSONL of finished files; a rerun with the same manifest skips them (resume)",
+    )
+    batch.add_argument("--summary", action="store_true", help="print the summary even for a single file")
+    batch.add_argument(
+        "--no-shared", action="store_true", help="do not look for paragraphs shared between files"
+    )
+    limits = p.add_argument_group("archive limits (bomb protection)")
+    d = Limits()
+    limits.add_argument(
+        "--max-archive-size",
+        type=_size,
+        default=d.max_total,
+        metavar="SIZE",
+        help="refuse archives expanding beyond SIZE bytes in total (default 1G; K/M/G suffixes)",
+    )
+    limits.add_argument(
+        "--max-ratio",
+        type=float,
+        default=d.max_ratio,
+        help=f"refuse members expanding more than this many times (default {d.max_ratio:g})",
+    )
+    limits.add_argument(
+        "--max-members", type=_positive_int, default=d.max_members, help="refuse archives with more members"
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary output")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.add_argument("--version", action="version", version=f"fixtext {__version__}")
     return p
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    label: str
-    path: Path | None  # None = stdin
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -81,82 +163,51 @@ def _split(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def iter_sources(paths: Sequence[str]) -> Iterator[Source]:
-    if not paths:
-        yield Source("<stdin>", None)
-        return
-    for raw in paths:
-        if raw == "-":
-            yield Source("<stdin>", None)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            for sub in sorted(path.rglob("*")):
-                if sub.is_file() and not any(part.startswith(".") for part in sub.relative_to(path).parts):
-                    yield Source(str(sub), sub)
-        elif path.exists():
-            yield Source(raw, path)
-        else:
-            raise InputError(f"{raw}: no such file or directory")
-
-
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes (outside UTF-16/32 with a BOM) or many control bytes: not text."""
-    head = data[:8192]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
-        return False
-    if b"\x00" in head:
-        return True
-    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
-    return ctrl > max(4, len(head) // 100)
-
-
-def read_source(src: Source) -> bytes:
-    try:
-        if src.path is None:
-            return sys.stdin.buffer.read()
-        return src.path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{src.label}: cannot read ({exc.strerror or exc})") from None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) atomically, keeping its mode."""
-    import tempfile
-
-    directory = path.parent
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except OSError:
-        mode = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fixtext", dir=directory)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
+def _settings(args: argparse.Namespace) -> RepairSettings:
+    passes = _split(args.passes)
+    settings = RepairSettings(
+        passes=tuple(passes) if passes is not None else None,
+        skip=tuple(_split(args.skip) or ()),
+        target=args.target,
+        min_confidence=args.min_confidence,
+        encoding=args.encoding,
+    )
+    # Validate once, here, so a typo is one error, not one per file.
+    if settings.encoding is not None:
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+            codecs.lookup(settings.encoding)
+        except LookupError:
+            raise ConfigError(f"unknown encoding {settings.encoding!r}") from None
+    repair(
+        "",
+        passes=settings.passes,
+        skip=settings.skip,
+        target=settings.target,
+        min_confidence=settings.min_confidence,
+    )
+    return settings
 
 
-def _emit_log(log: RepairLog, dest: str, label: str, first: bool) -> None:
-    data = log.to_jsonl()
-    if dest == "-":
-        sys.stderr.write(data)
-        return
-    try:
-        with open(dest, "w" if first else "a", encoding="utf-8") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise InputError(f"{dest}: cannot write log ({exc.strerror or exc})") from None
+class _LogWriter:
+    """Concatenated per-file JSONL logs into one file (or stderr), opened once."""
+
+    def __init__(self, dest: str | None) -> None:
+        self.dest, self._fh = dest, None
+        if dest and dest != "-":
+            try:
+                self._fh = open(dest, "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as exc:
+                raise InputError(f"{dest}: cannot write log ({exc.strerror or exc})") from None
+
+    def write(self, data: str) -> None:
+        if self.dest == "-":
+            sys.stderr.write(data)
+        elif self._fh is not None:
+            self._fh.write(data)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
 
 
 def _revert(args: argparse.Namespace) -> int:
@@ -176,6 +227,15 @@ def _revert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _shared_summary(texts: dict[str, str]) -> str:
+    """Paragraphs shared between files (reported only; never removed here)."""
+    try:
+        from .crossfile import format_summary, shared_paragraphs
+    except ImportError:  # pragma: no cover - crossfile is part of the package
+        return ""
+    return format_summary(shared_paragraphs(texts))
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list_passes:
         for name, default, description in registry.describe():
@@ -184,95 +244,215 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.revert:
         return _revert(args)
+    archives = [p for p in args.paths if p != "-" and is_archive(p) and not Path(p).is_dir()]
+    if archives:
+        if len(args.paths) != 1:
+            raise InputError("an archive must be the only input (one archive per run)")
+        return _run_archive(args, Path(archives[0]))
     sources = list(iter_sources(args.paths))
     if args.in_place and any(s.path is None for s in sources):
         raise InputError("--in-place needs file paths, not stdin")
     if args.output and args.output != "-" and len(sources) != 1:
         raise InputError("-o/--output takes exactly one input")
     if args.in_place:
-        _check_writable(sources)
-    passes = _split(args.passes)
-    skip = _split(args.skip) or []
-    status = EXIT_OK
-    first_log = True
+        check_writable(sources)
+    settings = _settings(args)
+    many = len(sources) > 1
+    manifest = Manifest(Path(args.manifest)) if args.manifest else None
+    summary = Summary()
+    items = []
     for src in sources:
-        data = read_source(src)
-        if looks_binary(data):
-            print(f"{src.label}: binary file, left alone", file=sys.stderr)
+        item = make_item(src.label, read_source(src))
+        if manifest is not None and manifest.is_done(item):
+            summary.skipped += 1
             continue
-        result = repair(
-            data,
-            passes=passes,
-            skip=skip,
-            target=args.target,
-            min_confidence=args.min_confidence,
-            encoding=args.encoding,
-        )
-        for e in result.log.entries:
-            if len(sources) > 1 or src.path is not None:
-                e.member = src.label
-        if args.log:
-            _emit_log(result.log, args.log, src.label, first_log)
-            first_log = False
-        if args.explain:
-            text = result.log.to_text()
-            sys.stderr.write(f"== {src.label}: {len(result.log.applied)} edit(s)\n{text}")
-        # "changed" compares with the input as stored, so a non-UTF-8 file
-        # that decodes cleanly still counts as needing a rewrite to UTF-8.
-        changed = result.text.encode("utf-8") != data
-        if args.check:
-            if changed:
-                print(f"{src.label}: would be repaired ({len(result.log.applied)} edit(s))")
-                status = EXIT_CHANGED
-        elif args.diff:
-            if changed:
-                sys.stdout.writelines(
-                    difflib.unified_diff(
-                        result.original.splitlines(keepends=True),
-                        result.text.splitlines(keepends=True),
-                        fromfile=f"a/{src.label}",
-                        tofile=f"b/{src.label}",
-                    )
-                )
-                if args.fail_on_change:
-                    status = EXIT_CHANGED
-        elif args.in_place:
-            if changed and src.path is not None:
-                write_atomic(src.path, result.text)
-                if not args.quiet:
-                    print(f"{src.label}: repaired ({len(result.log.applied)} edit(s))")
-                if args.fail_on_change:
-                    status = EXIT_CHANGED
-        elif args.output and args.output != "-":
-            write_atomic(Path(args.output), result.text)
-        else:
-            sys.stdout.write(result.text)
-            sys.stdout.flush()
+        items.append(item)
+    jobs = args.jobs or default_jobs()
+    progress = Progress(len(items), enabled=not args.quiet)
+    log = _LogWriter(args.log)
+    texts: dict[str, str] = {}
+    status = EXIT_OK
+
+    def done(o: Outcome) -> None:
+        progress.advance()
+        if manifest is not None:
+            manifest.record(o)
+
+    try:
+        by_label = {s.label: s for s in sources}
+        for o in run_batch(items, settings, jobs=jobs, keep_original=args.diff, on_done=done):
+            summary.add(o)
+            src = by_label[o.label]
+            if o.binary:
+                print(f"{o.label}: binary file, left alone", file=sys.stderr)
+                continue
+            if o.error is not None:
+                if not many:
+                    raise InputError(o.error)
+                print(f"fixtext: error: {o.label}: {o.error}", file=sys.stderr)
+                status = EXIT_ERROR
+                continue
+            assert o.text is not None
+            if many and not args.no_shared:
+                texts[o.label] = o.text
+            if src.path is None and not many:
+                # stdin alone: entries carry no member name (as before)
+                o.log_jsonl = _strip_member(o.log_jsonl)
+            if args.log:
+                log.write(o.log_jsonl)
+            if args.explain:
+                parsed = RepairLog.from_jsonl(o.log_jsonl)
+                sys.stderr.write(f"== {o.label}: {o.applied} edit(s)\n{parsed.to_text()}")
+            status = max(status, _deliver(args, src, o))
+    finally:
+        progress.close()
+        log.close()
+        if manifest is not None:
+            manifest.close()
+    if texts and len(texts) > 1:
+        summary.shared = _shared_summary(texts)
+    if not args.quiet and (many or args.summary or summary.skipped):
+        sys.stderr.write(summary.format())
     return status
 
 
-def _check_writable(sources: Sequence[Source]) -> None:
-    """Fail before touching anything when some file cannot be replaced."""
-    import tempfile
+def _strip_member(jsonl: str) -> str:
+    log = RepairLog.from_jsonl(jsonl)
+    for e in log.entries:
+        e.member = None
+    return log.to_jsonl()
 
-    probed: set[Path] = set()
-    for src in sources:
-        if src.path is None or src.path.parent in probed:
-            continue
-        probed.add(src.path.parent)
-        # os.access is not enough (root, read-only mounts, immutable dirs):
-        # really create and remove a file where the replacement will go.
-        try:
-            with tempfile.NamedTemporaryFile(dir=src.path.parent, prefix=".fixtext-probe."):
-                pass
-        except OSError:
-            raise InputError(f"{src.path.parent}: directory is not writable; nothing was changed") from None
+
+def _deliver(args: argparse.Namespace, src: Source, o: Outcome) -> int:
+    """Put one repaired text where the user asked; return its exit status."""
+    assert o.text is not None
+    if args.check:
+        if o.changed:
+            print(f"{o.label}: would be repaired ({o.applied} edit(s))")
+            return EXIT_CHANGED
+    elif args.diff:
+        if o.changed:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    (o.original or "").splitlines(keepends=True),
+                    o.text.splitlines(keepends=True),
+                    fromfile=f"a/{o.label}",
+                    tofile=f"b/{o.label}",
+                )
+            )
+            if args.fail_on_change:
+                return EXIT_CHANGED
+    elif args.in_place:
+        if o.changed and src.path is not None:
+            write_atomic(src.path, o.text)
+            if not args.quiet:
+                print(f"{o.label}: repaired ({o.applied} edit(s))")
+            if args.fail_on_change:
+                return EXIT_CHANGED
+    elif args.output and args.output != "-":
+        write_atomic(Path(args.output), o.text)
+    else:
+        sys.stdout.write(o.text)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def _run_archive(args: argparse.Namespace, path: Path) -> int:
+    """Repair every text member of an archive into a NEW archive (``-o``).
+
+    Without ``-o`` nothing is written: the members that would change are
+    listed (and ``--check`` exits 1 if any).  The original is never modified.
+    """
+    if args.in_place:
+        raise ArchiveError(
+            f"{path}: archives are never modified in place; write a new one with -o NEW{_suffix(path)}"
+        )
+    if args.diff:
+        raise InputError("--diff does not apply to archives; use -o NEW.zip --log LOG.jsonl")
+    if args.manifest:
+        raise InputError("--manifest applies to files and directories, not to archives")
+    out_path = Path(args.output) if args.output and args.output != "-" else None
+    if args.output == "-":
+        raise InputError("an archive cannot be written to stdout; give -o NEW.zip")
+    if out_path is not None:
+        if not is_archive(out_path):
+            raise ArchiveError(f"{out_path}: output must end in .zip, .tar, .tar.gz/.tgz or .tar.xz")
+        if out_path.resolve() == path.resolve():
+            raise ArchiveError(f"{path}: the original is never overwritten; choose another -o")
+    settings = _settings(args)
+    limits = Limits(max_total=args.max_archive_size, max_ratio=args.max_ratio, max_members=args.max_members)
+    members = read_archive(path, limits)
+    files = [m for m in members if not m.is_dir]
+    items = [make_item(m.name, m.data) for m in files]
+    progress = Progress(len(items), enabled=not args.quiet, description=f"repairing {path.name}")
+    summary = Summary()
+    outcomes: dict[str, Outcome] = {}
+    logs: list[str] = []
+    status = EXIT_OK
+    try:
+        for o in run_batch(
+            items, settings, jobs=args.jobs or default_jobs(), on_done=lambda _o: progress.advance()
+        ):
+            summary.add(o)
+            outcomes[o.label] = o
+            if o.error is not None:
+                raise ArchiveError(f"{path}: member {o.label!r}: {o.error}")
+            if o.binary:
+                continue
+            logs.append(o.log_jsonl)
+            if args.explain:
+                sys.stderr.write(
+                    f"== {path}!{o.label}: {o.applied} edit(s)\n{RepairLog.from_jsonl(o.log_jsonl).to_text()}"
+                )
+            if o.changed:
+                if args.check or out_path is None:
+                    print(f"{path}!{o.label}: would be repaired ({o.applied} edit(s))")
+                status = EXIT_CHANGED if args.check else status
+    finally:
+        progress.close()
+    if not args.no_shared:
+        texts = {k: o.text for k, o in outcomes.items() if o.text is not None}
+        if len(texts) > 1:
+            summary.shared = _shared_summary(texts)
+    if out_path is not None and not args.check:
+        new_members = []
+        for m in members:
+            o = outcomes.get(m.name)
+            if o is not None and o.changed and o.text is not None:
+                m = Member(m.name, o.text.encode("utf-8", "surrogatepass"), False, m.mode, m.mtime)
+            new_members.append(m)
+        write_archive(out_path, new_members)
+    if args.log:
+        data = "".join(logs)
+        if args.log == "-":
+            sys.stderr.write(data)
+        else:
+            write_atomic(Path(args.log), data, keep_mode=False)
+    if not args.quiet:
+        sys.stderr.write(summary.format())
+        if out_path is not None and not args.check:
+            sys.stderr.write(
+                f"wrote {out_path} ({summary.changed} of {summary.text_files} text member(s) repaired)\n"
+            )
+    return status
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for s in (".tar.gz", ".tar.xz"):
+        if name.endswith(s):
+            return s
+    return path.suffix
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
     try:
+        if args_list[:1] == ["report"]:
+            from .report import main as report_main
+
+            return report_main(args_list[1:])
         args = build_parser().parse_args(args_list)
         return run(args)
     except FixtextError as exc:

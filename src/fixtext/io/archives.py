@@ -19,6 +19,7 @@ Refused, with one :class:`ArchiveError` line naming the member:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import lzma
 import os
@@ -229,10 +230,8 @@ def write_archive(path: Path, members: Sequence[Member]) -> None:
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise ArchiveError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -89,10 +90,8 @@ def write_atomic(path: Path, data: str | bytes, *, keep_mode: bool = True) -> No
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
