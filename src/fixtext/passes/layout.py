@@ -31,7 +31,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -577,7 +577,7 @@ class _Unwrapper:
         self.prose_unterminated = sum(1 for ln in prose if not _ends_block(ln.body))
         self.prose_count = len(prose)
 
-    def _pairs(self):  # type: ignore[no-untyped-def]
+    def _pairs(self) -> Iterator[tuple[_Line, _Line, int]]:
         """(line A, next non-blank line B, number of blank lines between)."""
         prev: _Line | None = None
         blanks = 0
