@@ -152,7 +152,9 @@ def _read_zip(path: Path, label: str, limits: Limits) -> list[Member]:
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise ArchiveError(f"{label}: member {info.filename!r} is a symbolic link; refused")
-            if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            # Zip writers often store only permission bits (no file type):
+            # only an explicit type other than file or directory is refused.
+            if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
                 raise ArchiveError(f"{label}: member {info.filename!r} is a special file; refused")
             if info.flag_bits & 0x1:
                 raise ArchiveError(f"{label}: member {info.filename!r} is encrypted; cannot repair it")
