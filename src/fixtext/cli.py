@@ -129,7 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="JSONL of finished files; a rerun with the same manifest skips them (resume)",
     )
-    batch.add_argument("--summary", action="store_true", help="print the summary even for a single file")
+    summary = batch.add_mutually_exclusive_group()
+    summary.add_argument("--summary", action="store_true", help="print the summary even for a single file")
+    summary.add_argument(
+        "--no-summary", action="store_true", help="no summary table (per-file lines are still printed)"
+    )
     batch.add_argument(
         "--no-shared", action="store_true", help="do not look for paragraphs shared between files"
     )
@@ -311,7 +315,7 @@ def run(args: argparse.Namespace) -> int:
             manifest.close()
     if texts and len(texts) > 1:
         summary.shared = _shared_summary(texts)
-    if not args.quiet and (many or args.summary or summary.skipped):
+    if not args.quiet and not args.no_summary and (many or args.summary or summary.skipped):
         sys.stderr.write(summary.format())
     return status
 
@@ -429,7 +433,8 @@ def _run_archive(args: argparse.Namespace, path: Path) -> int:
         else:
             write_atomic(Path(args.log), data, keep_mode=False)
     if not args.quiet:
-        sys.stderr.write(summary.format())
+        if not args.no_summary:
+            sys.stderr.write(summary.format())
         if out_path is not None and not args.check:
             sys.stderr.write(
                 f"wrote {out_path} ({summary.changed} of {summary.text_files} text member(s) repaired)\n"
