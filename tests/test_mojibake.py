@@ -160,7 +160,7 @@ def test_default_pipeline_fixed_point_and_exact_log(writer: str, reader: str) ->
 
 
 def test_irreversible_patterns_are_reported_and_kept() -> None:
-    for junk in ("锟斤拷锟斤拷", "烫烫烫烫", "屯屯屯", "\ufffd\ufffd"):
+    for junk in ("锟斤拷锟斤拷", "烫烫烫烫", "屯屯屯"):
         text = f"开头{junk}结尾"
         edits = CjkMojibake().find(text, None)
         assert [(e.kind, e.replacement) for e in edits] == [("loss", junk)]

@@ -99,10 +99,11 @@ def _trim(a: str, b: str) -> tuple[int, int, str]:
 #: Irreversible patterns: bytes that were already lost before the text
 #: reached us.  锟斤拷 is two U+FFFD (EF BF BD EF BF BD) read as GBK; 烫 (CC CC)
 #: and 屯 (CD CD) are MSVC's fill bytes for uninitialised stack/heap memory
-#: read as GBK.  Three in a row never occur in real prose.
-_IRREVERSIBLE = re.compile("(?:锟斤拷)+|烫{3,}|屯{3,}|\ufffd+")
+#: read as GBK.  Three in a row never occur in real prose.  (A bare U+FFFD is
+#: reported by the decoder where bytes were read; it is not reported again.)
+_IRREVERSIBLE = re.compile("(?:锟斤拷)+|烫{3,}|屯{3,}")
 
-_LOSS_CHARS = re.compile("[锟烫屯\ufffd]")
+_LOSS_CHARS = re.compile("[锟烫屯]")
 
 _SUSPECT_CJK: re.Pattern[str] | None = None
 
@@ -206,13 +207,36 @@ _LATIN_RUN4 = re.compile(
 
 
 def _dense_enough(span: str, reader: str, writer: str) -> bool:
-    """A legacy CJK codec read as latin-1 leaves dense letter soup: two CJK
-    characters in a row are four high Latin-1 characters.  Isolated pairs
-    inside Latin words (cafÃ©, naÃ¯ve) are UTF-8 Latin mojibake, ftfy's job,
-    even when a Korean reading of them happens to exist (챕)."""
-    if reader != "latin1x" or writer == "utf-8":
+    """East-Asian text read as latin-1 leaves dense letter soup: two CJK
+    characters in a row are four high Latin-1 characters (six in UTF-8).
+    Isolated pairs inside Latin words (cafÃ©, naÃ¯ve, Éã¡) are Latin text or
+    UTF-8 Latin mojibake, ftfy's job, even when a Korean or Japanese reading
+    of them happens to exist (챕, ち)."""
+    if reader != "latin1x":
         return True
     return _LATIN_RUN4.search(span) is not None
+
+
+def _enough_text(out: str, reader: str, model) -> bool:  # type: ignore[no-untyped-def]
+    """Any four high Latin-1 letters are two valid GBK or EUC-KR characters
+    (¯¯¼ã reads as 넛좽): a reading of latin-1 soup shorter than three CJK
+    characters must contain a known word (内容), not just plausible letters."""
+    if reader != "latin1x":
+        return True
+    cjk = [ch for ch in out if ch >= "\u2e80"]
+    return len(cjk) >= 3 or model.known_pairs("".join(cjk)) > 0
+
+
+def _clean_output(s: str, model) -> bool:  # type: ignore[no-untyped-def]
+    """A reversal must produce text the detector would leave alone (that is
+    also what keeps the pipeline at a fixed point): few suspicious characters
+    and mostly letters, not a run of symbols (．´“ from random rare Han)."""
+    s = s.replace("\ufffd", "")  # an honest loss marker, not debris
+    if _suspicious_share(s, model) > 0.2:
+        return False
+    high = [ch for ch in s if ch >= "\u0080"]
+    letters = sum(1 for ch in high if ch.isalpha())
+    return not high or letters >= 0.6 * len(high)
 
 
 def _east_asian(s: str) -> bool:
@@ -246,8 +270,8 @@ class CjkMojibake:
 
     Left alone: clean text in any script, rare characters on their own,
     Latin-only mojibake (``cafÃ©`` is latin_mojibake's), and patterns whose
-    bytes are gone (锟斤拷, 烫烫烫, runs of U+FFFD), which are reported as
-    losses and kept:
+    bytes are gone (锟斤拷, 烫烫烫, 屯屯屯), which are reported as losses and
+    kept:
 
     >>> p.find("古籍中的“龘”字很少见。café naïve Ærø 日本語のテキスト 한국어", None)
     []
@@ -326,7 +350,7 @@ class CjkMojibake:
         for m in _IRREVERSIBLE.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            what = "U+FFFD" if m.group()[0] == "\ufffd" else repr(m.group()[:3])
+            what = repr(m.group()[:3])
             edits.append(
                 Edit(
                     m.start(),
@@ -340,10 +364,11 @@ class CjkMojibake:
         return edits
 
 
-#: What hygiene passes strip as invisible: C1 controls (cp1252's undefined
-#: bytes 81 8D 8F 90 9D read as latin-1), soft hyphen (byte AD), zero-width
-#: characters.  In a Latin reading of CJK bytes every one of them was a byte.
-_STRIPPED = re.compile("[\x80-\x84\x86-\x9f\xad\u200b\u2060\ufeff\r]")
+#: What hygiene passes strip as invisible and a Latin reader makes of a byte:
+#: C1 controls (cp1252's undefined bytes 81 8D 8F 90 9D read as latin-1) and
+#: the soft hyphen (byte AD).  (Zero-width characters are not bytes of a
+#: Latin reading: a line that lost one is judged as it is now.)
+_STRIPPED = re.compile("[\x80-\x84\x86-\x9f\xad\r]")
 
 
 def _input_lines(ctx: Context | None) -> dict[str, str]:
@@ -469,7 +494,9 @@ def _repair_from_source(line, source, base, model, opts, min_conf, hint):  # typ
     applied = [e for e in found if e.confidence >= min_conf and e.replacement != source[e.start : e.end]]
     applied = sorted(resolve_overlaps(applied, len(source)), key=lambda e: e.start)
     if not applied:
-        return []
+        # As a later run would judge the line (the stripped characters are
+        # gone from its input): the same answer either way.
+        return _repair_line(line, base, model, opts, hint)
     parts = []
     at = 0
     for e in applied:
@@ -686,7 +713,11 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
             continue
         if not _east_asian(layer.text[j0:j1]) or not _plausible_input(line[i0:i1], model):
             continue
+        if not _clean_output(layer.text[j0:j1], model):
+            continue
         if not _dense_enough(line[i0:i1], layer.reader, layer.writer):
+            continue
+        if not _enough_text(layer.text[j0:j1], layer.reader, model):
             continue
         conf = _confidence(g, g / n, opts)
         spans.append((g, _split_edits(line, layer, sel, conf)))
@@ -774,9 +805,9 @@ def _whole_line_edit(line, base, layer, path, gain, opts, model):  # type: ignor
         return None
     if not _east_asian(layer.text) or layer.lost > n // 4:
         return None
-    if not _plausible_input(line, model):
+    if not _plausible_input(line, model) or not _clean_output(layer.text, model):
         return None
-    if not _dense_enough(line, path[0][1], path[0][0]):
+    if not _dense_enough(line, path[0][1], path[0][0]) or not _enough_text(layer.text, path[0][1], model):
         return None
     conf = _confidence(gain, gain / n, opts)
     if layer.guesses:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import array
 import gzip
+import itertools
 import math
 import struct
 import sys
@@ -185,6 +186,11 @@ class TextModel:
     def common_chars(self) -> list[int]:
         """Code points (BMP) the model does not find rare, for fast scanners."""
         return [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF and self.logp(chr(cp)) >= RARE_LOGP]
+
+    def known_pairs(self, text: str) -> int:
+        """How many adjacent pairs of ``text`` are word-internal pairs of the tables."""
+        big = self._big
+        return sum(1 for a, b in itertools.pairwise(text) if (ord(a) << 21 | ord(b)) in big)
 
     def variant(self, ch: str) -> int:
         """-1 for a Simplified-only character, 1 for Traditional-only, else 0."""

@@ -544,17 +544,19 @@ def reverse_layer(
     if reader == "gb18030" and "\u20ac" in text and not _euro80 and _both:
         # € is A2 E3 to a GB18030 reader and 80 to a Windows cp936 one: try
         # both, keep the reading with fewer undecodable bytes.
-        a = reverse_layer(
+        lay_a = reverse_layer(
             text, writer, reader, model, at_end=at_end, strict=strict, hint=hint, _euro80=False, _both=False
         )
-        b = reverse_layer(text, writer, reader, model, at_end=at_end, strict=strict, hint=hint, _euro80=True)
+        lay_b = reverse_layer(
+            text, writer, reader, model, at_end=at_end, strict=strict, hint=hint, _euro80=True
+        )
 
         def bad(lay: Layer | None) -> tuple[int, float]:
             if lay is None:
                 return (1 << 30, 0.0)
             return (sum(1 for c in lay.text if "\udc80" <= c <= "\udcff") + lay.lost, -model.score(lay.text))
 
-        return a if bad(a) <= bad(b) else b
+        return lay_a if bad(lay_a) <= bad(lay_b) else lay_b
     enc = encode_reader(text, "gb18030-80" if _euro80 else reader)
     if enc is None:
         return None
@@ -620,8 +622,12 @@ def reverse_layer(
         try:
             dec = piece.decode(writer, "strict" if strict else "surrogateescape")
         except UnicodeDecodeError:
-            if not unfilled_set:
+            if not wild:
                 return None
+            if not unfilled_set:
+                # Every lost byte was filled, yet the bytes do not decode: a
+                # lost byte stood for more than one (see _loose_layer).
+                return _loose_layer(buf, wild, writer, reader, guesses, unfilled, missing)  # type: ignore[no-any-return]
             # A lost byte we could not fill breaks the character it was in:
             # the bytes of that character on either side go with it (the
             # U+FFFD we keep stands for them).  Anything else invalid fails.
@@ -688,12 +694,14 @@ def reverse_layer(
 
 def _loose_layer(buf, wild, writer, reader, guesses, unfilled, missing):  # type: ignore[no-untyped-def]
     """Decode where a lost byte stood for more than one byte (an earlier
-    layer lost a whole character): each undecodable run within 4 bytes of a
-    lost byte becomes one U+FFFD; any other undecodable byte fails."""
+    layer lost a whole character): each short undecodable run becomes one
+    U+FFFD.  Runs near a lost byte are expected; a few elsewhere (a lost
+    character's debris drifts) are tolerated, more mean a wrong chain."""
     text = bytes(buf).decode(writer, "surrogateescape")
     out: list[str] = []
     off = 0
-    run_start = -1
+    run_len = 0
+    far = 0
     near = sorted(wild)
 
     def close_to(b: int) -> bool:
@@ -702,20 +710,24 @@ def _loose_layer(buf, wild, writer, reader, guesses, unfilled, missing):  # type
 
     for ch in text:
         if "\udc80" <= ch <= "\udcff":
-            if run_start < 0:
-                run_start = off
-                if not close_to(off):
-                    return None
+            if run_len == 0:
                 out.append("\ufffd")
+                if not close_to(off):
+                    far += 1
+            run_len += 1
+            if run_len > 3:
+                return None
             off += 1
             continue
-        run_start = -1
+        run_len = 0
         out.append(ch)
         try:
             off += len(ch.encode(writer))
         except UnicodeEncodeError:
             return None
-    return Layer("".join(out), writer, reader, guesses, len(unfilled) + 1, missing > 0, [], {})
+    if far > max(1, len(buf) // 60):
+        return None
+    return Layer("".join(out), writer, reader, guesses, len(unfilled) + 1 + far, missing > 0, [], {})
 
 
 def _trim_broken(text: str, left: bool, right: bool) -> str | None:
