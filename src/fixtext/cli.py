@@ -288,7 +288,8 @@ def run(args: argparse.Namespace) -> int:
             summary.add(o)
             src = by_label[o.label]
             if o.binary:
-                print(f"{o.label}: binary file, left alone", file=sys.stderr)
+                if not args.quiet:
+                    print(f"{o.label}: binary file, left alone", file=sys.stderr)
                 continue
             if o.error is not None:
                 if not many:

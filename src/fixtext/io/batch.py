@@ -22,7 +22,7 @@ from typing import Any
 
 from ..core import FixtextError
 from ..pipeline import DEFAULT_MIN_CONFIDENCE
-from .files import InputError, looks_binary
+from .files import InputError, looks_binary, write_atomic
 
 #: Below this many items a pool costs more (worker start-up, model load in
 #: each worker: about 0.5 s) than it saves; pre-commit passes a handful of files.
@@ -195,25 +195,28 @@ class Manifest:
             lines = []
         except OSError as exc:
             raise InputError(f"{path}: cannot read manifest ({exc.strerror or exc})") from None
+        cut = False
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 rec = json.loads(line)
                 hashes = {rec["sha256"], rec.get("output_sha256")}
-                if rec.get("error"):
-                    continue  # failed items are retried
-                self.done.setdefault(rec["file"], set()).update(h for h in hashes if h)
             except (json.JSONDecodeError, KeyError, TypeError):
                 if n == len(lines):
-                    continue  # a line cut by an interruption
+                    cut = True  # a line cut by an interruption: dropped below
+                    continue
                 raise InputError(f"{path}: line {n} is not a fixtext manifest line") from None
+            if rec.get("error"):
+                continue  # failed items are retried
+            self.done.setdefault(rec["file"], set()).update(h for h in hashes if h)
+        if cut or (lines and not path.read_bytes().endswith(b"\n")):
+            good = lines[:-1] if cut else lines
+            write_atomic(path, "".join(ln + "\n" for ln in good), keep_mode=True)
         try:
             self._fh = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
         except OSError as exc:
             raise InputError(f"{path}: cannot write manifest ({exc.strerror or exc})") from None
-        if lines and not path.read_bytes().endswith(b"\n"):
-            self._fh.write("\n")
 
     def is_done(self, item: Item) -> bool:
         return item.sha256 in self.done.get(item.label, ())
