@@ -232,7 +232,9 @@ def _clean_output(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     also what keeps the pipeline at a fixed point): few suspicious characters
     and mostly letters, not a run of symbols (．´“ from random rare Han)."""
     s = s.replace("\ufffd", "")  # an honest loss marker, not debris
-    if _suspicious_share(s, model) > 0.2:
+    # Just under the input gate (MIN_SUSPICIOUS_SHARE): what we write is
+    # never taken for mojibake by the next round.
+    if _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE - 0.02:
         return False
     high = [ch for ch in s if ch >= "\u0080"]
     letters = sum(1 for ch in high if ch.isalpha())
