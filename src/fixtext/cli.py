@@ -422,9 +422,9 @@ def _run_archive(args: argparse.Namespace, path: Path) -> int:
     if out_path is not None and not args.check:
         new_members = []
         for m in members:
-            o = outcomes.get(m.name)
-            if o is not None and o.changed and o.text is not None:
-                m = Member(m.name, o.text.encode("utf-8", "surrogatepass"), False, m.mode, m.mtime)
+            fixed = outcomes.get(m.name)
+            if fixed is not None and fixed.changed and fixed.text is not None:
+                m = Member(m.name, fixed.text.encode("utf-8", "surrogatepass"), False, m.mode, m.mtime)
             new_members.append(m)
         write_archive(out_path, new_members)
     if args.log:

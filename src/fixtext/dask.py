@@ -40,7 +40,7 @@ def _settings(
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     encoding: str | None = None,
 ) -> dict[str, Any]:
-    s = {
+    s: dict[str, Any] = {
         "passes": list(passes) if passes is not None else None,
         "skip": list(skip),
         "target": target,

@@ -9,6 +9,7 @@ hashes, writes and keeps the :class:`Summary` and the :class:`Manifest`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -129,10 +130,8 @@ def _warm_up(settings: RepairSettings) -> None:
     from ..textmodel import get_model
 
     get_model()
-    try:
+    with contextlib.suppress(FixtextError):  # the same error is reported per item
         repair("warm-up 预热", passes=settings.passes, skip=settings.skip, target=settings.target)
-    except FixtextError:
-        pass  # the same error is reported per item
 
 
 def default_jobs() -> int:
