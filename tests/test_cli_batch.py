@@ -174,3 +174,36 @@ def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     assert "repairing" in tty_err and "fixtext summary" in tty_err
     quiet = subprocess.run([*FIXTEXT, "-q", "--check", str(tmp_path / "c")], capture_output=True, timeout=120)
     assert quiet.stderr == b""
+
+
+def test_ctrl_c_stops_cleanly_and_the_manifest_resumes(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    files = _corpus(tmp_path / "c", 40)
+    manifest = tmp_path / "m.jsonl"
+    cmd = [*FIXTEXT, "-j", "2", "--check", "--manifest", str(manifest), str(tmp_path / "c")]
+    p = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, like a terminal job
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (manifest.exists() and manifest.read_bytes().count(b"\n") >= 2):
+        time.sleep(0.05)
+    os.killpg(p.pid, signal.SIGINT)  # what Ctrl-C sends: parent and workers
+    _, err = p.communicate(timeout=60)
+    if p.returncode != 130:
+        pytest.skip("the run finished before the interrupt arrived")
+    lines = err.decode().strip().splitlines()
+    assert lines[-1] == "fixtext: interrupted" and "Traceback" not in err.decode()
+    assert all(ln.endswith("binary file, left alone") for ln in lines[:-1])
+    finished = manifest.read_text("utf-8").count("\n")
+    assert 2 <= finished < len(files) + 1
+    again = subprocess.run(cmd, capture_output=True, timeout=120)
+    assert again.returncode == 1
+    (row,) = [ln for ln in again.stderr.decode().splitlines() if "skipped (manifest)" in ln]
+    assert int(row.split()[-1]) == finished
+    assert manifest.read_text("utf-8").count("\n") == len(files) + 1  # 40 texts + blob.bin

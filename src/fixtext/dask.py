@@ -39,6 +39,7 @@ def _settings(
     target: str | None = None,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     encoding: str | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     s: dict[str, Any] = {
         "passes": list(passes) if passes is not None else None,
@@ -46,6 +47,7 @@ def _settings(
         "target": target,
         "min_confidence": min_confidence,
         "encoding": encoding,
+        "options": {k: dict(v) for k, v in (options or {}).items()},
     }
     repair("", **{k: v for k, v in s.items() if k != "encoding"})  # fail fast on a typo, in the client
     return s
@@ -77,7 +79,7 @@ def repair_bag(bag: Any, **settings: Any) -> Any:
     """A ``dask.bag.Bag`` of str/bytes -> a Bag of dicts with :data:`RESULT_FIELDS`.
 
     ``settings`` are :func:`fixtext.repair`'s keyword arguments
-    (``passes``, ``skip``, ``target``, ``min_confidence``, ``encoding``).
+    (``passes``, ``skip``, ``target``, ``min_confidence``, ``encoding``, ``options``).
     """
     s = _settings(**settings)
     return bag.map(_repair_one, s)

@@ -126,9 +126,14 @@ def repair_item(item: Item, settings: RepairSettings, keep_original: bool = Fals
 
 def _warm_up(settings: RepairSettings) -> None:
     """Worker initializer: load the pass registry and the text model once."""
+    import signal
+
     from .. import repair
     from ..textmodel import get_model
 
+    # Ctrl-C is the parent's to handle: workers ignore it, so the terminal
+    # shows one "interrupted" line instead of a traceback per worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     get_model()
     with contextlib.suppress(FixtextError):  # the same error is reported per item
         repair("warm-up 预热", passes=settings.passes, skip=settings.skip, target=settings.target)
@@ -163,13 +168,20 @@ def run_batch(
     # Small chunks keep the progress bar moving and the manifest current;
     # a few per worker amortise the pickling of results.
     chunk = max(1, min(16, len(items) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(settings,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(settings,))
+    try:
         for o in pool.map(
             repair_item, items, [settings] * len(items), [keep_original] * len(items), chunksize=chunk
         ):
             if on_done:
                 on_done(o)
             yield o
+    except BaseException:
+        # Ctrl-C, a failed write, a closed pipe: drop the queued work instead
+        # of finishing it (what finished is already in the manifest).
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 # ---------------------------------------------------------------------------
