@@ -127,10 +127,17 @@ def main(argv: list[str] | None = None) -> int:
     ok = 0
     by_kind: Counter[str] = Counter()
     by_kind_ok: Counter[str] = Counter()
+    from fixtext.textmodel import get_model
+
+    model = get_model()
     shown = 0
     for damaged, expected, events in cases:
         got = fixtext.repair(damaged, passes=PASSES).text
         kinds = {e.split()[0] for e in events}
+        # Traditional (the converter's output, as on the Henan page) or
+        # Simplified: GB2312 text only falls back in step at ASCII, so its
+        # runs end in a byte lost outright far more often.
+        kinds.add("trad" if sum(model.variant(c) for c in expected) > 0 else "simp")
         for k in kinds:
             by_kind[k] += 1
         if got == expected:
