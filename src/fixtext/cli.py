@@ -14,7 +14,7 @@ import argparse
 import codecs
 import difflib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__, repair
@@ -23,6 +23,7 @@ from .core import ConfigError, FixtextError, RepairLog
 from .io import (
     ArchiveError,
     InputError,
+    Item,
     Limits,
     Manifest,
     Member,
@@ -232,12 +233,11 @@ def _revert(args: argparse.Namespace) -> int:
 
 
 def _shared_summary(texts: dict[str, str]) -> str:
-    """Paragraphs shared between files (reported only; never removed here)."""
-    try:
-        from .crossfile import format_summary, shared_paragraphs
-    except ImportError:  # pragma: no cover - crossfile is part of the package
-        return ""
-    return format_summary(shared_paragraphs(texts))
+    """Paragraphs shared between archive members (reported only; never removed)."""
+    index = _SharedIndex()
+    for name, text in texts.items():
+        index.add(name, text)
+    return index.summary()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -264,18 +264,30 @@ def run(args: argparse.Namespace) -> int:
     many = len(sources) > 1
     manifest = Manifest(Path(args.manifest)) if args.manifest else None
     summary = Summary()
-    items = []
-    for src in sources:
-        item = make_item(src.label, read_source(src))
-        if manifest is not None and manifest.is_done(item):
-            summary.skipped += 1
-            continue
-        items.append(item)
-    jobs = args.jobs or default_jobs()
-    progress = Progress(len(items), enabled=not args.quiet)
+    progress = Progress(len(sources), enabled=not args.quiet)
     log = _LogWriter(args.log)
-    texts: dict[str, str] = {}
+    shared = _SharedIndex() if many and not args.no_shared else None
     status = EXIT_OK
+
+    def items() -> Iterator[Item]:
+        """Files are read as the workers need them, not all up front."""
+        nonlocal status
+        for src in sources:
+            try:
+                item = make_item(src.label, read_source(src))
+            except InputError as exc:
+                if not many:
+                    raise
+                print(f"fixtext: error: {exc}", file=sys.stderr)
+                summary.errors += 1
+                status = EXIT_ERROR
+                progress.advance()
+                continue
+            if manifest is not None and manifest.is_done(item):
+                summary.skipped += 1
+                progress.advance()
+                continue
+            yield item
 
     def done(o: Outcome) -> None:
         progress.advance()
@@ -284,7 +296,15 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         by_label = {s.label: s for s in sources}
-        for o in run_batch(items, settings, jobs=jobs, keep_original=args.diff, on_done=done):
+        batch = run_batch(
+            items(),
+            settings,
+            jobs=args.jobs or default_jobs(),
+            keep_original=args.diff,
+            on_done=done,
+            expected=len(sources),
+        )
+        for o in batch:
             summary.add(o)
             src = by_label[o.label]
             if o.binary:
@@ -298,8 +318,8 @@ def run(args: argparse.Namespace) -> int:
                 status = EXIT_ERROR
                 continue
             assert o.text is not None
-            if many and not args.no_shared:
-                texts[o.label] = o.text
+            if shared is not None:
+                shared.add(o.label, o.text)
             if src.path is None and not many:
                 # stdin alone: entries carry no member name (as before)
                 o.log_jsonl = _strip_member(o.log_jsonl)
@@ -314,11 +334,38 @@ def run(args: argparse.Namespace) -> int:
         log.close()
         if manifest is not None:
             manifest.close()
-    if texts and len(texts) > 1:
-        summary.shared = _shared_summary(texts)
+    if shared is not None:
+        summary.shared = shared.summary()
     if not args.quiet and not args.no_summary and (many or args.summary or summary.skipped):
         sys.stderr.write(summary.format())
     return status
+
+
+class _SharedIndex:
+    """Paragraphs shared between files, collected as results stream by
+    (``fixtext.crossfile.ParagraphIndex`` keeps one digest per paragraph,
+    not the texts).  Reported only; never removed here."""
+
+    def __init__(self) -> None:
+        try:
+            from .crossfile import ParagraphIndex
+        except ImportError:  # pragma: no cover - crossfile ships with the package
+            self._index = None
+        else:
+            self._index = ParagraphIndex(30)
+        self._files = 0
+
+    def add(self, name: str, text: str) -> None:
+        if self._index is not None:
+            self._index.add(name, text)
+            self._files += 1
+
+    def summary(self) -> str:
+        if self._index is None or self._files < 2:
+            return ""
+        from .crossfile import format_summary
+
+        return format_summary(self._index.shared(2))
 
 
 def _strip_member(jsonl: str) -> str:

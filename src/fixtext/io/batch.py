@@ -14,10 +14,11 @@ import hashlib
 import json
 import os
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -146,36 +147,60 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _repair_chunk(items: list[Item], settings: RepairSettings, keep_original: bool) -> list[Outcome]:
+    return [repair_item(item, settings, keep_original) for item in items]
+
+
 def run_batch(
-    items: Sequence[Item],
+    items: Iterable[Item],
     settings: RepairSettings,
     *,
     jobs: int = 1,
     keep_original: bool = False,
     on_done: Callable[[Outcome], None] | None = None,
+    expected: int | None = None,
 ) -> Iterator[Outcome]:
-    """Repair ``items``; yield their outcomes in input order."""
+    """Repair ``items``; yield their outcomes in input order.
+
+    ``items`` is consumed lazily: at most a few chunks per worker are in
+    flight, so a corpus larger than memory streams through (the caller reads
+    files in a generator).  ``expected`` (the number of items, if known)
+    lets small runs skip the pool.
+    """
     if jobs < 1:
         raise InputError("--jobs must be at least 1")
-    if jobs == 1 or len(items) < MIN_ITEMS_FOR_POOL:
+    if isinstance(items, Sequence):
+        expected = len(items)
+    if jobs == 1 or (expected is not None and expected < MIN_ITEMS_FOR_POOL):
         for item in items:
             o = repair_item(item, settings, keep_original)
             if on_done:
                 on_done(o)
             yield o
         return
-    workers = min(jobs, len(items))
+    workers = jobs if expected is None else min(jobs, expected)
     # Small chunks keep the progress bar moving and the manifest current;
     # a few per worker amortise the pickling of results.
-    chunk = max(1, min(16, len(items) // (workers * 8)))
+    chunk = 8 if expected is None else max(1, min(16, expected // (workers * 8)))
+    window = workers * 3
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_up, initargs=(settings,))
+    pending: deque[Future[list[Outcome]]] = deque()
+    source = iter(items)
     try:
-        for o in pool.map(
-            repair_item, items, [settings] * len(items), [keep_original] * len(items), chunksize=chunk
-        ):
-            if on_done:
-                on_done(o)
-            yield o
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < window:
+                batch = list(islice(source, chunk))
+                if not batch:
+                    exhausted = True
+                    break
+                pending.append(pool.submit(_repair_chunk, batch, settings, keep_original))
+            if not pending:
+                break
+            for o in pending.popleft().result():
+                if on_done:
+                    on_done(o)
+                yield o
     except BaseException:
         # Ctrl-C, a failed write, a closed pipe: drop the queued work instead
         # of finishing it (what finished is already in the manifest).
