@@ -163,3 +163,18 @@ def test_zip_member_modes_and_dirs_survive(tmp_path: Path) -> None:
         assert zf.getinfo("dir/").is_dir()
         assert (zf.getinfo("dir/run.sh").external_attr >> 16) & 0o777 == 0o755
         assert zf.read("dir/run.sh").decode() == "echo café\n"
+
+
+def test_library_repair_archive(tmp_path: Path) -> None:
+    from fixtext.io import repair_archive
+
+    dry = repair_archive(ARCH / "good.tar.xz")
+    assert dry.output is None and [o.label for o in dry.changed] == ["docs/garbled.txt"]
+    assert dry.summary.binary == 1 and '"member": "docs/garbled.txt"' in dry.log_jsonl()
+    assert list(tmp_path.iterdir()) == []
+    seen: list[int] = []
+    res = repair_archive(ARCH / "good.tar.xz", tmp_path / "n.zip", on_start=seen.append)
+    assert seen == [3] and _members(tmp_path / "n.zip")["docs/garbled.txt"].decode().startswith("新华社")
+    with pytest.raises(ArchiveError, match="never overwritten"):
+        repair_archive(tmp_path / "n.zip", tmp_path / "n.zip")
+    assert res.summary.changed == 1

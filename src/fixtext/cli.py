@@ -26,10 +26,10 @@ from .io import (
     Item,
     Limits,
     Manifest,
-    Member,
     Outcome,
     Progress,
     RepairSettings,
+    SharedIndex,
     Source,
     Summary,
     check_writable,
@@ -38,10 +38,9 @@ from .io import (
     iter_sources,
     looks_binary,
     make_item,
-    read_archive,
     read_source,
+    repair_archive,
     run_batch,
-    write_archive,
     write_atomic,
 )
 from .pipeline import DEFAULT_MIN_CONFIDENCE, TARGETS
@@ -232,14 +231,6 @@ def _revert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _shared_summary(texts: dict[str, str]) -> str:
-    """Paragraphs shared between archive members (reported only; never removed)."""
-    index = _SharedIndex()
-    for name, text in texts.items():
-        index.add(name, text)
-    return index.summary()
-
-
 def run(args: argparse.Namespace) -> int:
     if args.list_passes:
         for name, default, description in registry.describe():
@@ -266,7 +257,7 @@ def run(args: argparse.Namespace) -> int:
     summary = Summary()
     progress = Progress(len(sources), enabled=not args.quiet)
     log = _LogWriter(args.log)
-    shared = _SharedIndex() if many and not args.no_shared else None
+    shared = SharedIndex() if many and not args.no_shared else None
     status = EXIT_OK
 
     def items() -> Iterator[Item]:
@@ -341,33 +332,6 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-class _SharedIndex:
-    """Paragraphs shared between files, collected as results stream by
-    (``fixtext.crossfile.ParagraphIndex`` keeps one digest per paragraph,
-    not the texts).  Reported only; never removed here."""
-
-    def __init__(self) -> None:
-        try:
-            from .crossfile import ParagraphIndex
-        except ImportError:  # pragma: no cover - crossfile ships with the package
-            self._index = None
-        else:
-            self._index = ParagraphIndex(30)
-        self._files = 0
-
-    def add(self, name: str, text: str) -> None:
-        if self._index is not None:
-            self._index.add(name, text)
-            self._files += 1
-
-    def summary(self) -> str:
-        if self._index is None or self._files < 2:
-            return ""
-        from .crossfile import format_summary
-
-        return format_summary(self._index.shared(2))
-
-
 def _strip_member(jsonl: str) -> str:
     log = RepairLog.from_jsonl(jsonl)
     for e in log.entries:
@@ -423,71 +387,50 @@ def _run_archive(args: argparse.Namespace, path: Path) -> int:
         raise InputError("--diff does not apply to archives; use -o NEW.zip --log LOG.jsonl")
     if args.manifest:
         raise InputError("--manifest applies to files and directories, not to archives")
-    out_path = Path(args.output) if args.output and args.output != "-" else None
     if args.output == "-":
         raise InputError("an archive cannot be written to stdout; give -o NEW.zip")
-    if out_path is not None:
-        if not is_archive(out_path):
-            raise ArchiveError(f"{out_path}: output must end in .zip, .tar, .tar.gz/.tgz or .tar.xz")
-        if out_path.resolve() == path.resolve():
-            raise ArchiveError(f"{path}: the original is never overwritten; choose another -o")
+    out_path = Path(args.output) if args.output else None  # (-o and --check exclude each other)
     settings = _settings(args)
     limits = Limits(max_total=args.max_archive_size, max_ratio=args.max_ratio, max_members=args.max_members)
-    members = read_archive(path, limits)
-    files = [m for m in members if not m.is_dir]
-    items = [make_item(m.name, m.data) for m in files]
-    progress = Progress(len(items), enabled=not args.quiet, description=f"repairing {path.name}")
-    summary = Summary()
-    outcomes: dict[str, Outcome] = {}
-    logs: list[str] = []
-    status = EXIT_OK
+    progress = Progress(0, enabled=False)
+
+    def start(total: int) -> None:
+        nonlocal progress
+        progress = Progress(total, enabled=not args.quiet, description=f"repairing {path.name}")
+
     try:
-        for o in run_batch(
-            items, settings, jobs=args.jobs or default_jobs(), on_done=lambda _o: progress.advance()
-        ):
-            summary.add(o)
-            outcomes[o.label] = o
-            if o.error is not None:
-                raise ArchiveError(f"{path}: member {o.label!r}: {o.error}")
-            if o.binary:
-                continue
-            logs.append(o.log_jsonl)
-            if args.explain:
-                sys.stderr.write(
-                    f"== {path}!{o.label}: {o.applied} edit(s)\n{RepairLog.from_jsonl(o.log_jsonl).to_text()}"
-                )
-            if o.changed:
-                if args.check or out_path is None:
-                    print(f"{path}!{o.label}: would be repaired ({o.applied} edit(s))")
-                status = EXIT_CHANGED if args.check else status
+        result = repair_archive(
+            path,
+            out_path,
+            settings,
+            limits=limits,
+            jobs=args.jobs or default_jobs(),
+            on_start=start,
+            on_done=lambda _o: progress.advance(),
+            shared=not args.no_shared,
+        )
     finally:
         progress.close()
-    if not args.no_shared:
-        texts = {k: o.text for k, o in outcomes.items() if o.text is not None}
-        if len(texts) > 1:
-            summary.shared = _shared_summary(texts)
-    if out_path is not None and not args.check:
-        new_members = []
-        for m in members:
-            fixed = outcomes.get(m.name)
-            if fixed is not None and fixed.changed and fixed.text is not None:
-                m = Member(m.name, fixed.text.encode("utf-8", "surrogatepass"), False, m.mode, m.mtime)
-            new_members.append(m)
-        write_archive(out_path, new_members)
+    for o in result.outcomes:
+        if args.explain and not o.binary:
+            parsed = RepairLog.from_jsonl(o.log_jsonl)
+            sys.stderr.write(f"== {path}!{o.label}: {o.applied} edit(s)\n{parsed.to_text()}")
+        if o.changed and out_path is None:
+            print(f"{path}!{o.label}: would be repaired ({o.applied} edit(s))")
     if args.log:
-        data = "".join(logs)
         if args.log == "-":
-            sys.stderr.write(data)
+            sys.stderr.write(result.log_jsonl())
         else:
-            write_atomic(Path(args.log), data, keep_mode=False)
+            write_atomic(Path(args.log), result.log_jsonl(), keep_mode=False)
+    summary = result.summary
     if not args.quiet:
         if not args.no_summary:
             sys.stderr.write(summary.format())
-        if out_path is not None and not args.check:
+        if out_path is not None:
             sys.stderr.write(
                 f"wrote {out_path} ({summary.changed} of {summary.text_files} text member(s) repaired)\n"
             )
-    return status
+    return EXIT_CHANGED if args.check and result.changed else EXIT_OK
 
 
 def _suffix(path: Path) -> str:

@@ -1,5 +1,6 @@
 """Input and output: files, directories, archives and the batch runner."""
 
+from .archive_repair import ArchiveResult, repair_archive
 from .archives import ArchiveError, Limits, Member, archive_format, is_archive, read_archive, write_archive
 from .batch import (
     Item,
@@ -7,6 +8,7 @@ from .batch import (
     Outcome,
     Progress,
     RepairSettings,
+    SharedIndex,
     Summary,
     default_jobs,
     make_item,
@@ -17,6 +19,7 @@ from .files import InputError, Source, check_writable, iter_sources, looks_binar
 
 __all__ = [
     "ArchiveError",
+    "ArchiveResult",
     "InputError",
     "Item",
     "Limits",
@@ -25,6 +28,7 @@ __all__ = [
     "Outcome",
     "Progress",
     "RepairSettings",
+    "SharedIndex",
     "Source",
     "Summary",
     "archive_format",
@@ -36,6 +40,7 @@ __all__ = [
     "make_item",
     "read_archive",
     "read_source",
+    "repair_archive",
     "repair_item",
     "run_batch",
     "write_archive",

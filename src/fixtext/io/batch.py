@@ -359,3 +359,38 @@ class Progress:
 
 def iter_items(labels_and_data: Iterable[tuple[str, bytes]]) -> list[Item]:
     return [make_item(label, data) for label, data in labels_and_data]
+
+
+class SharedIndex:
+    """Paragraphs shared between files, collected as results stream by
+    (``fixtext.crossfile.ParagraphIndex`` keeps one digest per paragraph,
+    not the texts).  Reported only; removing them is never done here."""
+
+    def __init__(self, min_chars: int = 30) -> None:
+        try:
+            from ..crossfile import ParagraphIndex
+        except ImportError:  # pragma: no cover - crossfile ships with the package
+            self._index = None
+        else:
+            self._index = ParagraphIndex(min_chars)
+        self._files = 0
+
+    def add(self, name: str, text: str) -> None:
+        if self._index is not None:
+            self._index.add(name, text)
+            self._files += 1
+
+    def summary(self) -> str:
+        """``crossfile.format_summary`` lines, or "" (fewer than two files, nothing shared)."""
+        if self._index is None or self._files < 2:
+            return ""
+        from ..crossfile import format_summary
+
+        return format_summary(self._index.shared(2))
+
+
+def shared_summary(texts: Iterable[tuple[str, str]]) -> str:
+    index = SharedIndex()
+    for name, text in texts:
+        index.add(name, text)
+    return index.summary()
