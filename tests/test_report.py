@@ -75,6 +75,11 @@ def _chromium() -> str:
         p = subprocess.run(cmd, capture_output=True, env=env, timeout=900)
         if p.returncode != 0 and cmd[1] == "install":
             pytest.skip(f"cannot install chromium: {p.stderr.decode(errors='replace').strip()[-200:]}")
+    # best effort: a CJK font, so the screenshot shows the text (the test
+    # does not depend on it)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "fonts-wqy-microhei"], capture_output=True, env=env, timeout=600
+    )
     found = shutil.which("chromium")
     if not found:
         pytest.skip("apt-get installed no chromium binary")

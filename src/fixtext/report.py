@@ -94,8 +94,10 @@ def _marked(text: str, spans: Sequence[tuple[int, int, LogEntry]], ids: dict[int
         if s < pos or t > len(text):
             continue
         out.append(html.escape(text[pos:s]))
-        inner = html.escape(text[s:t]) or "\u2038"  # a caret for a pure deletion
+        inner = html.escape(text[s:t])
         cls = "edit loss" if e.kind == "loss" else "edit"
+        if not inner:  # a pure deletion: a caret, shown only while its pass is
+            inner, cls = "\u2038", cls + " del"
         out.append(
             f'<mark class="{cls}" data-pass="{e.pass_name}" data-conf="{e.confidence:.4f}" '
             f'data-entry="{ids[id(e)]}" title="{html.escape(e.pass_name)}: {html.escape(e.reason)} '
@@ -183,6 +185,8 @@ pre{white-space:pre-wrap;word-break:break-all;font:13px/1.6 ui-monospace,monospa
 border:1px solid #eee;padding:6px;max-height:480px;overflow:auto;margin:0}
 mark.edit{background:var(--c,#ff0);border-radius:2px;outline:1px solid rgba(0,0,0,.15)}
 mark.edit.off{background:none;outline:none}
+mark.del{color:#c00}
+mark.del.off{display:none}
 mark.loss{outline:2px solid #d00}
 .losstag{color:#fff;background:#d00;border-radius:3px;padding:0 4px;margin-left:6px}
 tr.loss td:first-child::before{content:"\\26a0 ";color:#d00}
