@@ -68,6 +68,16 @@ def _positive_int(value: str) -> int:
     return n
 
 
+def _positive_float(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not x > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {value!r}")
+    return x
+
+
 def _size(value: str) -> int:
     """Bytes, with an optional K/M/G suffix (powers of 1024)."""
     v = value.strip().upper().removesuffix("B")
@@ -148,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     limits.add_argument(
         "--max-ratio",
-        type=float,
+        type=_positive_float,
         default=d.max_ratio,
         help=f"refuse members expanding more than this many times (default {d.max_ratio:g})",
     )
