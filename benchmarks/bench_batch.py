@@ -113,7 +113,7 @@ def main() -> None:
                 rows.append(("dask", float("nan"), f"not installed ({exc.name})"))
         print(f"{'path':28} {'seconds':>8} {'files/s':>8} {'MB/s':>6}")
         for name, dt, note in rows:
-            print(f"{name:28} {dt:8.1f} {args.files / dt:8.1f} {size / 1e6 / dt:6.2f}  {note}")
+            print(f"{name:28} {dt:8.1f} {args.files / dt:8.1f} {size / 1e6 / dt:6.2f}  {note}".rstrip())
 
 
 if __name__ == "__main__":
