@@ -74,7 +74,7 @@ def run_dask(d: Path, workers: int) -> tuple[float, float]:
     from fixtext.dask import repair_bag
 
     t0 = time.perf_counter()
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     client = Client(cluster)
     startup = time.perf_counter() - t0
     try:

@@ -24,8 +24,10 @@ SMALL = ["å†…å®¹\n", "x &amp; y\n", "今天天气很好。\n", "cafÃ©\
 
 @pytest.fixture(scope="module")
 def client():  # type: ignore[no-untyped-def]
+    # ":0": the scheduler's HTTP server on a free port (None still means 8787,
+    # which parallel test workers would fight over)
     cluster = distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
     )
     c = distributed.Client(cluster)
     yield c
