@@ -47,10 +47,21 @@ from .pipeline import DEFAULT_MIN_CONFIDENCE, TARGETS
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
-__all__ = ["EXIT_CHANGED", "EXIT_ERROR", "EXIT_OK", "ArchiveError", "InputError", "build_parser", "main"]
-
-# kept importable from here for callers of the first version
-_ = (looks_binary, Source)
+# The file helpers of the first version stay importable from here.
+__all__ = [
+    "EXIT_CHANGED",
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "ArchiveError",
+    "InputError",
+    "Source",
+    "build_parser",
+    "iter_sources",
+    "looks_binary",
+    "main",
+    "read_source",
+    "write_atomic",
+]
 
 
 class _Parser(argparse.ArgumentParser):
