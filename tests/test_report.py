@@ -39,6 +39,8 @@ def test_page_is_self_contained_and_complete(page: Path) -> None:
     assert "binary, passed through" in html
     assert 'class="edit loss"' in html and 'class="entry loss"' in html  # decode losses marked
     assert 'data-pass="cjk_mojibake"' in html and 'data-pass="punctuation"' in html
+    # whitespace edits are visible in the table, not empty cells
+    assert re.search(r'data-pass="unwrap"[^>]*>.*?<td><code>↵\n↵', html)
 
 
 def test_final_spans_point_at_the_replacements() -> None:

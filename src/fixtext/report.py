@@ -139,6 +139,17 @@ def render(files: Sequence[FileReport], *, title: str = "fixtext review") -> str
     )
 
 
+_WS = str.maketrans({"\n": "↵\n", "\r": "␍", "\t": "⇥", " ": "·", "\u3000": "□", "\u00a0": "⍽"})
+
+
+def _visible(s: str) -> str:
+    """Log-table cells: whitespace made visible, so a removed blank line or
+    space is not an empty cell (the panes show the text as it is)."""
+    if s.strip(" \t\r\n\u3000\u00a0"):
+        return html.escape(s.replace("\n", "↵").replace("\r", "␍"))
+    return html.escape(s.translate(_WS)) if s else '<span class="empty">∅</span>'
+
+
 def _file_html(n: int, f: FileReport) -> str:
     label = html.escape(f.label)
     if f.binary or f.error:
@@ -155,7 +166,7 @@ def _file_html(n: int, f: FileReport) -> str:
             f'<tr class="entry{" loss" if e.kind == "loss" else ""}" data-pass="{e.pass_name}" '
             f'data-conf="{e.confidence:.4f}" data-entry="{i}">'
             f"<td>{e.line}:{e.column}</td><td><span class=pass>{html.escape(e.pass_name)}</span></td>"
-            f"<td><code>{html.escape(e.before)}</code></td><td><code>{html.escape(e.after)}</code></td>"
+            f"<td><code>{_visible(e.before)}</code></td><td><code>{_visible(e.after)}</code></td>"
             f"<td>{e.confidence:.2f}</td><td>{status}</td><td>{html.escape(e.reason)}</td></tr>"
         )
     n_losses = sum(1 for e in f.entries if e.kind == "loss")
@@ -197,6 +208,8 @@ tr.entry[data-pass] td .pass{background:inherit}
 tr.entry td:nth-child(2){background:var(--c)}
 [hidden]{display:none!important}
 .skipped .why{color:#888}
+td code{white-space:pre-wrap}
+.empty{color:#aaa}
 #count{font-weight:bold}
 """
 
