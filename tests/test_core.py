@@ -81,11 +81,27 @@ def test_repair_is_idempotent_cjk_heavy(data: str) -> None:
 
 # -- clean text --------------------------------------------------------------
 
-zh_paragraph = st.lists(st.sampled_from(ZH_SENTENCES), min_size=1, max_size=5).map("".join)
-zh_document = st.lists(zh_paragraph, min_size=1, max_size=6).map(lambda ps: "\n".join(ps) + "\n")
-en_paragraph = st.lists(st.sampled_from(EN_SENTENCES), min_size=1, max_size=4).map(" ".join)
-en_document = st.lists(en_paragraph, min_size=1, max_size=5).map(lambda ps: "\n\n".join(ps) + "\n")
-code_document = st.lists(st.sampled_from(CODE_BLOCKS), min_size=1, max_size=4).map("\n".join)
+def _document(sentences: list[str], joiner: str, separator: str, end: str) -> st.SearchStrategy[str]:
+    """A clean document: distinct sentences (a repeat would be real damage,
+    which the duplicate passes rightly remove), split into paragraphs."""
+
+    def build(args: tuple[list[str], list[int]]) -> str:
+        picked, cuts = args
+        bounds = sorted({c % len(picked) for c in cuts} - {0})
+        paras = [joiner.join(picked[a:b]) for a, b in zip([0, *bounds], [*bounds, len(picked)], strict=True)]
+        return separator.join(paras) + end
+
+    return st.tuples(
+        st.permutations(sentences).flatmap(lambda p: st.integers(1, len(p)).map(lambda n: p[:n])),
+        st.lists(st.integers(0, 100), max_size=5),
+    ).map(build)
+
+
+zh_document = _document(ZH_SENTENCES, "", "\n", "\n")
+en_document = _document(EN_SENTENCES, " ", "\n\n", "\n")
+code_document = st.permutations(CODE_BLOCKS).flatmap(
+    lambda p: st.integers(1, len(p)).map(lambda n: "\n".join(p[:n]))
+)
 
 
 @MANY
