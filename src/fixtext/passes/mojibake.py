@@ -127,7 +127,14 @@ def _suspect_cjk() -> re.Pattern[str]:
         # Latin-1 and cp1252 high characters stay suspicious although the
         # model finds them plausible: they are what the Latin chains leave.
         latin = set(range(0x80, 0x100)) | {ord(c) for c in _CP1252_SPECIALS}
-        cps = sorted({cp for cp in model.common_chars() if cp not in latin} | set(range(0x09, 0x0B)))
+        # The cp1252 specials that are also everyday CJK punctuation (“”‘’
+        # —…·) do not start a cluster: clean Chinese is full of “十三五”
+        # and ——; a Latin chain still leaves its lead bytes (ä å æ ç è é
+        # for UTF-8 Han) and Latin-1 letters, which stay suspicious.
+        cjk_punct = {ord(c) for c in "“”‘’—…·"}
+        cps = sorted(
+            {cp for cp in model.common_chars() if cp not in latin} | set(range(0x09, 0x0B)) | cjk_punct
+        )
         ranges: list[tuple[int, int]] = []
         for cp in cps:
             if ranges and ranges[-1][1] == cp - 1:
