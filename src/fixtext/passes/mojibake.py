@@ -17,6 +17,7 @@ from ..core import Context, Edit
 # A run that may hold Latin-family mojibake: non-ASCII Latin-1/cp1252
 # characters with their ASCII neighbours inside the same word.
 _LATINISH = r"\u0080-\u024f\u2010-\u2122\u02c6\u02dc"
+_LEAD_BYTE = re.compile("[\u00c2-\u00f4]")
 _SUSPECT = re.compile(rf"[\x20-\x7e]*[{_LATINISH}][\x21-\x7e{_LATINISH}\u00a0 ]*")
 
 
@@ -42,7 +43,10 @@ class LatinMojibake:
     enabled_by_default: ClassVar[bool] = True
 
     def find(self, text: str, ctx: Context | None) -> list[Edit]:
-        if text.isascii() or not _SUSPECT.search(text):
+        # UTF-8 read as a Latin code page always shows the lead byte of a
+        # multi-byte sequence, C2-F4, as one of Â-ô: no such letter, no
+        # mojibake for ftfy to fix (and clean CJK text with “” skips ftfy).
+        if text.isascii() or not _LEAD_BYTE.search(text) or not _SUSPECT.search(text):
             return []
         import ftfy
 
