@@ -46,7 +46,13 @@ MIRRORS = {
     "chardet": Path("/work/.mirror/chardet+chardet/repo"),
     "char-dataset": Path("/work/.mirror/Ousret+char-dataset/repo"),
 }
-CJKENC = Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "test" / "cjkencodings"
+CJKENC = (
+    Path(sys.base_prefix)
+    / "lib"
+    / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    / "test"
+    / "cjkencodings"
+)
 
 # Folder labels that are not codec names Python knows.
 _LABEL_FIX = {
@@ -99,7 +105,9 @@ def _git_files(repo: Path) -> Iterator[tuple[str, str, bytes]]:
             if len(parts) != 2 or parts[0].startswith("."):
                 continue
             label = parts[0]
-        proc = subprocess.run(["git", "-C", str(repo), "show", f"HEAD:{name}"], capture_output=True, check=False)
+        proc = subprocess.run(
+            ["git", "-C", str(repo), "show", f"HEAD:{name}"], capture_output=True, check=False
+        )
         if proc.returncode == 0:  # the mirror may list large files it does not hold
             yield name, label, proc.stdout
 
@@ -246,10 +254,25 @@ def main(argv: list[str] | None = None) -> int:
 _CJK = {
     codecs.lookup(c).name
     for c in (
-        "gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950", "shift_jis", "cp932",
-        "euc_jp", "euc_jis_2004", "euc_jisx0213", "shift_jisx0213", "iso2022_jp", "iso2022_kr",
-        "euc_kr", "cp949", "johab",
-    )  # fmt: skip
+        "gb2312",
+        "gbk",
+        "gb18030",
+        "hz",
+        "big5",
+        "big5hkscs",
+        "cp950",
+        "shift_jis",
+        "cp932",
+        "euc_jp",
+        "euc_jis_2004",
+        "euc_jisx0213",
+        "shift_jisx0213",
+        "iso2022_jp",
+        "iso2022_kr",
+        "euc_kr",
+        "cp949",
+        "johab",
+    )
 }
 
 if __name__ == "__main__":

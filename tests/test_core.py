@@ -81,6 +81,7 @@ def test_repair_is_idempotent_cjk_heavy(data: str) -> None:
 
 # -- clean text --------------------------------------------------------------
 
+
 def _document(sentences: list[str], joiner: str, separator: str, end: str) -> st.SearchStrategy[str]:
     """A clean document: distinct sentences (a repeat would be real damage,
     which the duplicate passes rightly remove), split into paragraphs."""

@@ -165,9 +165,13 @@ def test_seed_001_headline_and_byline_collapse() -> None:
     assert "熊顺才熊顺才" not in out and len(out) == len(text) - len(removed)
 
 
-Heading = st.lists(st.sampled_from(POOL), min_size=5, max_size=20).map("".join).filter(
-    # a heading that is itself made of doubled pieces cannot be told apart
-    lambda x: len(set(x)) > 1 and _tile_doubles(x) is None
+Heading = (
+    st.lists(st.sampled_from(POOL), min_size=5, max_size=20)
+    .map("".join)
+    .filter(
+        # a heading that is itself made of doubled pieces cannot be told apart
+        lambda x: len(set(x)) > 1 and _tile_doubles(x) is None
+    )
 )
 
 

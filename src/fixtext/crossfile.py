@@ -199,8 +199,6 @@ class SharedParagraphs:
             start, end = _removal_span(lines, hits[k], hits[j])
             s = wanted[paragraph_key(lines[hits[k]].text)]
             where = "all files" if self.keep == "none" else f"kept in {s.files[0]}"
-            edits.append(
-                Edit(start, end, "", f"paragraph shared by {s.count} files ({where})", 1.0)
-            )
+            edits.append(Edit(start, end, "", f"paragraph shared by {s.count} files ({where})", 1.0))
             k = j + 1
         return edits

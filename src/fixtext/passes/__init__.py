@@ -22,6 +22,7 @@ from .unicode import InvisibleChars, LineEndings, Nfc, TrailingWhitespace
 
 # Each entry: the pass class.  Its ``name`` is the registry key, option key,
 # CLI name and log ``pass`` field.
+# fmt: off
 REGISTRY: tuple[type, ...] = (
     LineEndings,
     InvisibleChars,
@@ -38,11 +39,13 @@ REGISTRY: tuple[type, ...] = (
     # -- layout (issue 4) --
     Unwrap, Spacing,  # issue 4: paragraphs from hard-wrapped lines, then join/letter spacing
     # -- duplicates (issue 5) --
-    RepeatedParagraphs, NearDuplicates, DoubledText, Stutters,  # issue 5: exact repeats, restatements, bold-render doubles, loops
+    # exact repeats, restatements, bold-render doubles, loops
+    RepeatedParagraphs, NearDuplicates, DoubledText, Stutters,
     # -- typography and script (issue 4) --
     Punctuation, Script,  # issue 4: canonical CJK punctuation, then optional OpenCC conversion
     TrailingWhitespace,
 )
+# fmt: on
 
 _BY_NAME: dict[str, type] = {cls.name: cls for cls in REGISTRY}  # type: ignore[attr-defined]
 _USER: dict[str, type] = {}

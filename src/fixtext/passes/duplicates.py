@@ -60,12 +60,34 @@ _KANA_HANGUL_RE = re.compile("[\u3040-\u30ff\uac00-\ud7af]")
 _PUNCT_KEY: dict[int, str] = {
     ord(k): v
     for k, v in {
-        "。": ".", "｡": ".", "、": ",", "﹐": ",", "﹑": ",",
-        "“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"',
-        "‘": "'", "’": "'",
-        "《": "<", "》": ">", "〈": "<", "〉": ">",
-        "【": "[", "】": "]", "〔": "[", "〕": "]",
-        "…": "...", "—": "-", "–": "-", "―": "-", "·": ".", "・": ".",
+        "。": ".",
+        "｡": ".",
+        "、": ",",
+        "﹐": ",",
+        "﹑": ",",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "「": '"',
+        "」": '"',
+        "『": '"',
+        "』": '"',
+        "‘": "'",
+        "’": "'",
+        "《": "<",
+        "》": ">",
+        "〈": "<",
+        "〉": ">",
+        "【": "[",
+        "】": "]",
+        "〔": "[",
+        "〕": "]",
+        "…": "...",
+        "—": "-",
+        "–": "-",
+        "―": "-",
+        "·": ".",
+        "・": ".",
     }.items()
 }
 # full-width ASCII forms (what NFKC would do to them, by table: cheaper)
@@ -284,9 +306,7 @@ class RepeatedParagraphs:
         edits: list[Edit] = []
         places = _Places(text, ctx)
         for run in runs:
-            qualifies = any(
-                len(keys[i]) >= self.min_chars and _is_prose(lines[i].text, keys[i]) for i in run
-            )
+            qualifies = any(len(keys[i]) >= self.min_chars and _is_prose(lines[i].text, keys[i]) for i in run)
             if not qualifies:
                 continue
             start, end = _removal_span(lines, run[0], run[-1])
@@ -497,8 +517,7 @@ class DoubledText:
         spaced = any(kept[i + n - 1] - kept[i] > n - 1 for i, n in pieces if n > 1)
         if not spaced and ctx is not None and ctx.original != raw:
             spaced = any(
-                n > 1 and _letter_spaced(s[i : i + n]).search(ctx.original) is not None
-                for i, n in pieces
+                n > 1 and _letter_spaced(s[i : i + n]).search(ctx.original) is not None for i, n in pieces
             )
         if spaced:
             return self.confidence
@@ -824,19 +843,13 @@ class NearDuplicates:
         if text.count("\n") < 1:
             return []
         lines, keys = _paragraphs(text, ctx)
-        idx = [
-            i
-            for i, k in enumerate(keys)
-            if len(k) >= self.min_chars and _is_prose(lines[i].text, k)
-        ]
+        idx = [i for i, k in enumerate(keys) if len(k) >= self.min_chars and _is_prose(lines[i].text, k)]
         if len(idx) < 2 or not _shares_long_substring([keys[i] for i in idx]):
             return []
         return self._compare(_Places(text, ctx), lines, keys, idx)
 
     def _compare(self, places: _Places, lines: list[_Line], keys: list[str], idx: list[int]) -> list[Edit]:
-        found = near_duplicate_pairs(
-            [keys[i] for i in idx], self.note_threshold, self.max_candidates
-        )
+        found = near_duplicate_pairs([keys[i] for i in idx], self.note_threshold, self.max_candidates)
         removed: dict[int, str] = {}
         notes: list[Edit] = []
         for later, earlier, c_later, c_earlier in found:
@@ -847,9 +860,7 @@ class NearDuplicates:
             here = "this line" if not places.same else f"line {lines[li].number}"
             new_numbers = set(_NUM.findall(keys[li])) - set(_NUM.findall(keys[ei]))
             if c_later >= self.remove_threshold and not new_numbers:
-                removed[li] = (
-                    f"{here} restates {there} ({c_later:.0%} of its 3-grams are there)"
-                )
+                removed[li] = f"{here} restates {there} ({c_later:.0%} of its 3-grams are there)"
                 continue
             if c_later >= self.remove_threshold:
                 why = f"{here} restates {there} ({c_later:.0%}) but has other numbers"
