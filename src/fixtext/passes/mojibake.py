@@ -17,6 +17,10 @@ from ..core import Context, Edit
 # A run that may hold Latin-family mojibake: non-ASCII Latin-1/cp1252
 # characters with their ASCII neighbours inside the same word.
 _LATINISH = r"\u0080-\u024f\u2010-\u2122\u02c6\u02dc"
+_PINYIN_NOTE = re.compile(
+    "\\([a-z\u00fc]{0,6}[\u0101\u00e1\u01ce\u00e0\u0113\u00e9\u011b\u00e8\u012b\u00ed\u01d0\u00ec"
+    "\u014d\u00f3\u01d2\u00f2\u016b\u00fa\u01d4\u00f9\u01d6\u01d8\u01da\u01dc][a-z\u00fc]{0,5}\\)?"
+)
 _LEAD_BYTE = re.compile("[\u00c2-\u00f4]")
 _SUSPECT = re.compile(rf"[\x20-\x7e]*[{_LATINISH}][\x21-\x7e{_LATINISH}\u00a0 ]*")
 
@@ -359,6 +363,18 @@ class CjkMojibake:
                     found = _repair_line(line, 0, model, self, hint)
                 memo[line] = found
             edits.extend(replace(e, start=e.start + pos, end=e.end + pos) for e in found)
+        if "(" in text:
+            # A converter's pinyin annotation (網(wǎng), or 產(chǎ cut by a
+            # byte slip) is misaligned_gbk's and converter_residue's
+            # evidence, not a wrong codec: GBK's pinyin row decodes to
+            # tone-marked letters that any other reading turns into Han.
+            notes = [(m.start(), m.end()) for m in _PINYIN_NOTE.finditer(text)]
+            if notes:
+                edits = [
+                    e
+                    for e in edits
+                    if e.kind != "repair" or not any(a < e.end and e.start < b for a, b in notes)
+                ]
         taken = [(e.start, e.end) for e in edits]
         for m in _IRREVERSIBLE.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
