@@ -380,6 +380,8 @@ def fill_lost(
         for combo in itertools.product(*choices):
             for p, v in zip(cl, combo, strict=True):
                 buf[p] = v
+            if not _reproduces_loss(buf, cl, end, reader, writer, tail_start):
+                continue
             got = _decode_window(bytes(buf[b:end]), writer, final, p1 + 1 - b)
             if got is None:
                 continue
@@ -409,6 +411,44 @@ def fill_lost(
         guesses.append(Guess(p0, p1 + 1, 1.0 / z, truncated=p1 >= tail_start))
         known = b
     return buf, guesses, unfilled
+
+
+def _reproduces_loss(
+    buf: bytearray, cluster: list[int], end: int, reader: str, writer: str, tail_start: int
+) -> bool:
+    """The filled bytes must be lost again when read forward by the wrong reader.
+
+    The damage model is forward: the reader decoded the true bytes with
+    errors='replace' and wrote one U+FFFD per byte it could not use.  So a
+    candidate byte is possible only if that reader, at that point, also
+    rejects it alone and then reads the following bytes exactly as before.
+    (A byte that would have paired with its neighbour into a valid character
+    was not lost: 一 E4 B8 80 read as GBK loses 80, but 个 E4 B8 AA would
+    have produced a character, not U+FFFD.)
+    """
+    if reader == LATIN1X:
+        return True
+    try:
+        for p in cluster:
+            if p >= tail_start:
+                continue
+            stop = end
+            if writer == "utf-8" and p + 1 < end and 0x80 <= buf[p + 1] <= 0xBF:
+                # the writer's character ends at p and a stray continuation
+                # byte follows: the garbled stream ended here (a partial
+                # span), and what follows was never read with the reader
+                q = p
+                while q > 0 and p - q < 3 and 0x80 <= buf[q] <= 0xBF:
+                    q -= 1
+                if _utf8_len(buf[q]) == p - q + 1:
+                    stop = p + 1
+            rest = bytes(buf[p + 1 : stop])
+            got = (bytes([buf[p]]) + rest).decode(reader, "replace")
+            if not got.startswith("\ufffd") or got[1:] != rest.decode(reader, "replace"):
+                return False
+    except LookupError:
+        return True
+    return True
 
 
 def _utf8_choices(buf: bytearray, p: int, cluster: list[int]) -> tuple[int, ...]:
