@@ -19,19 +19,18 @@ Refused, with one :class:`ArchiveError` line naming the member:
 
 from __future__ import annotations
 
-import contextlib
 import io
 import lzma
 import os
 import stat
 import tarfile
-import tempfile
 import time
 import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from ..core import FixtextError
 
@@ -217,29 +216,18 @@ def write_archive(path: Path, members: Sequence[Member]) -> None:
     fmt = archive_format(path)
     if fmt is None:
         raise ArchiveError(f"{path}: output must end in .zip, .tar, .tar.gz/.tgz or .tar.xz")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fixtext", dir=path.parent)
-    except OSError as exc:
-        raise ArchiveError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            if fmt == "zip":
-                _write_zip(raw, members)
-            else:
-                _write_tar(raw, members, fmt)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise ArchiveError(f"{path}: cannot write ({exc.strerror or exc})") from None
-        raise
+    from .files import replace_atomically
+
+    def write(raw: BinaryIO) -> None:
+        if fmt == "zip":
+            _write_zip(raw, members)
+        else:
+            _write_tar(raw, members, fmt)
+
+    replace_atomically(path, write, error=ArchiveError)
 
 
-def _write_zip(raw: io.BufferedWriter | io.BufferedIOBase, members: Sequence[Member]) -> None:
+def _write_zip(raw: BinaryIO, members: Sequence[Member]) -> None:
     with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for m in members:
             t = time.localtime(m.mtime or time.time())
@@ -251,7 +239,7 @@ def _write_zip(raw: io.BufferedWriter | io.BufferedIOBase, members: Sequence[Mem
             zf.writestr(info, m.data)
 
 
-def _write_tar(raw: io.BufferedWriter | io.BufferedIOBase, members: Sequence[Member], fmt: str) -> None:
+def _write_tar(raw: BinaryIO, members: Sequence[Member], fmt: str) -> None:
     mode = {"tar": "w", "gz": "w:gz", "xz": "w:xz"}[fmt]
     with tarfile.open(fileobj=raw, mode=mode, format=tarfile.PAX_FORMAT) as tf:  # type: ignore[call-overload]
         for m in members:

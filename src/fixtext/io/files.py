@@ -6,9 +6,10 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..core import FixtextError
 
@@ -64,36 +65,48 @@ def read_source(src: Source) -> bytes:
 
 
 def write_atomic(path: Path, data: str | bytes, *, keep_mode: bool = True) -> None:
-    """Replace ``path`` with ``data`` (text is written as UTF-8) atomically.
-
-    The bytes go to a temporary file in the same directory, which is renamed
-    over ``path`` only once complete: an interrupted or failed write leaves
-    the old file (or no file) and never a partial one.
-    """
-    directory = path.parent
+    """Replace ``path`` with ``data`` (text is written as UTF-8) atomically."""
     try:
         mode = path.stat().st_mode & 0o7777 if keep_mode else None
     except OSError:
         mode = None
+    payload = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    replace_atomically(path, lambda fh: fh.write(payload), mode=mode)
+
+
+def replace_atomically(
+    path: Path,
+    write: Callable[[BinaryIO], object],
+    *,
+    mode: int | None = None,
+    error: type[FixtextError] = InputError,
+) -> None:
+    """Write ``path`` through ``write(fh)`` atomically.
+
+    The bytes go to a temporary file in the same directory, which is renamed
+    over ``path`` only once complete: an interrupted or failed write leaves
+    the old file (or no file) and never a partial one.  ``mode`` defaults to
+    what a new file would get (0666 less the umask); OS errors become one
+    ``error`` line.
+    """
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fixtext", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fixtext", dir=path.parent)
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise error(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
+            write(fh)
+        if mode is None:
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+            raise error(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
 
 
