@@ -77,6 +77,23 @@ _BULLET = frozenset(
     "●○◆◇■□▲△▼▽★☆※•▪►◎◉-*+>#|"
 )  # not "·": it joins names (强州府·大凯里) and may open a wrapped line
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) for each line of ``text`` that is not a code-fence line
+    or inside a fenced code block: the lines typography passes may touch."""
+    pos = 0
+    in_fence = False
+    for line in text.split("\n"):
+        off = pos
+        pos += len(line) + 1
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if not in_fence:
+            yield off, line
+
+
 #: Lines of program text in a Latin document (prose never has these shapes).
 _CODE_LINE = re.compile(
     r"[{}]\s*$|\)\s*;\s*$|^(?:def|class|import|from\s+\S+\s+import|#include|return)\b.*[:;(]"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..core import Context, Edit
-from .layout import _FENCE, HAN, KANA, _is_source_code, _split_lines, document_script
+from .layout import HAN, KANA, _is_source_code, _split_lines, document_script, lines_outside_fences
 
 _HAN_CH = re.compile(f"[{HAN}]")
 _KANA_CH = re.compile(f"[{KANA}]|[\uac00-\ud7af]")
@@ -84,15 +84,8 @@ class Punctuation:
         # follow the document's own quotation marks when it has chosen 「」
         corner = text.count("「") + text.count("」") > text.count("“") + text.count("”")
         edits: list[Edit] = []
-        pos = 0
-        in_fence = False
-        for line in text.split("\n"):
-            off = pos
-            pos += len(line) + 1
-            if _FENCE.match(line):
-                in_fence = not in_fence
-                continue
-            if in_fence or line.isascii() or not _HAN_CH.search(line) or _KANA_CH.search(line):
+        for off, line in lines_outside_fences(text):
+            if line.isascii() or not _HAN_CH.search(line) or _KANA_CH.search(line):
                 continue
             if line.startswith(("    ", "\t")) and not _HAN_CH.search(line[:8]):
                 continue

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..core import ConfigError, Context, Edit
-from .layout import _FENCE, HAN, KANA
+from .layout import HAN, KANA, lines_outside_fences
 
 #: target -> OpenCC configuration (characters and regional variants only;
 #: ``phrases=True`` adds Taiwan's vocabulary, e.g. 软件 -> 軟體).
@@ -83,15 +83,8 @@ class Script:
             raise ConfigError(f"script: unknown target {target!r}")
         conv = converter(config)
         edits: list[Edit] = []
-        pos = 0
-        in_fence = False
-        for line in text.split("\n"):
-            off = pos
-            pos += len(line) + 1
-            if _FENCE.match(line):
-                in_fence = not in_fence
-                continue
-            if in_fence or line.isascii() or _NOT_CHINESE.search(line):
+        for off, line in lines_outside_fences(text):
+            if line.isascii() or _NOT_CHINESE.search(line):
                 continue
             for m in _RUN.finditer(line):
                 old = m.group()
