@@ -71,3 +71,12 @@ def test_arbitrate_short_gbk_is_not_johab() -> None:
     assert arbitrate_decoding("內容，「好」".encode("big5"), [])[0] == "big5hkscs"  # type: ignore[index]
     assert arbitrate_decoding("日本語のテキストです。".encode("cp932"), [])[0] == "cp932"  # type: ignore[index]
     assert arbitrate_decoding("한국어 텍스트입니다.".encode("cp949"), [])[0] == "cp949"  # type: ignore[index]
+
+
+def test_contributions_sum_to_total() -> None:
+    # total() is an unrolled copy of contributions() for speed; keep them equal.
+    from fixtext.textmodel import get_model
+
+    model = get_model()
+    for text in ["内容，“好”", "鍐呭ÄÚÈÝ", "かなカナ한국어 abc 123", "", "\ue000?x"]:
+        assert abs(sum(model.contributions(text)) - model.total(text)) < 1e-9
