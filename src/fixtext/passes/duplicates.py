@@ -600,13 +600,16 @@ def _loop_positions(text: str, m: int, reach: int = 60) -> list[int]:
     if len(a) < 3 * m or m < 3:
         return []
     k = len(a) - m + 1
-    c3 = (a[:k] << np.uint64(42)) | (a[1 : k + 1] << np.uint64(21)) | a[2 : k + 2]
-    rest = [a[j : j + k] for j in range(3, m)]
-    order = np.lexsort((*reversed(rest), c3))
-    same = c3[order][1:] == c3[order][:-1]
-    for r in rest:
-        same &= r[order][1:] == r[order][:-1]
-    d = order[1:] - order[:-1]
+    # one 64-bit hash per m-gram (multiply-xor, wrapping): equal grams get
+    # equal hashes; a collision only adds a candidate the regex rejects
+    h = a[:k].copy()
+    for j in range(1, m):
+        h *= np.uint64(0x9E3779B97F4A7C15)
+        h ^= a[j : j + k]
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    same = hs[1:] == hs[:-1]
+    d = np.diff(order)
     cand = same[:-1] & same[1:] & (d[:-1] == d[1:]) & (d[:-1] > 0) & (d[:-1] <= reach)
     return [int(i) for i in order[:-2][cand]]
 
