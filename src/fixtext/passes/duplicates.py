@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -117,14 +117,48 @@ def paragraph_key(line: str) -> str:
     >>> paragraph_key("●  凯里市除了夯实“硬基础”， 还不断提升。")
     '凯里市除了夯实"硬基础",还不断提升'
     """
-    # full-width ASCII forms by table (cheap); NFKC only when something else
-    # non-normal is left (it is rare in Chinese text, and NFKC is the cost)
-    k = line.translate(_PUNCT_KEY)
-    if not unicodedata.is_normalized("NFKC", k):
-        k = unicodedata.normalize("NFKC", k)
-    k = _WS.sub("", k.casefold())
-    k = _LEAD_MARK.sub("", k)
-    return _TRAIL_STOP.sub("", k)
+    return paragraph_keys([line])[0]
+
+
+@lru_cache(maxsize=1)
+def _key_table() -> Any:
+    """``_PUNCT_KEY`` (one character to one, "…" aside) as a lookup table over the BMP."""
+    import numpy as np
+
+    lut = np.arange(0x10000, dtype=np.uint32)
+    for cp, rep in _PUNCT_KEY.items():
+        if len(rep) == 1:
+            lut[cp] = ord(rep)
+    return lut
+
+
+_WS_NOT_NL = re.compile(r"[^\S\n]+")
+_LEAD_MARK_M = re.compile(_LEAD_MARK.pattern, re.M)
+_TRAIL_STOP_M = re.compile(_TRAIL_STOP.pattern, re.M)
+
+
+def paragraph_keys(lines: Sequence[str]) -> list[str]:
+    """:func:`paragraph_key` of many lines (without ``\\n``) at once.
+
+    ``str.translate`` looks every character up in a dict; over a whole
+    document that was the cost of the duplicate passes on clean text.  The
+    lines are joined and mapped in one vectorised table lookup (numpy over
+    UTF-32), and the regular expressions run once over the joined text.
+    """
+    import numpy as np
+
+    joined = "\n".join(lines).replace("…", "...")
+    a = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bmp = a < 0x10000
+    mapped = np.where(bmp, _key_table()[a & 0xFFFF], a)
+    parts = mapped.tobytes().decode("utf-32-le", "surrogatepass").split("\n")
+    # NFKC only when something non-normal is left (rare in Chinese text)
+    for i, k in enumerate(parts):
+        if not unicodedata.is_normalized("NFKC", k):
+            parts[i] = unicodedata.normalize("NFKC", k).replace("\n", " ")
+    k = _WS_NOT_NL.sub("", "\n".join(parts).casefold())
+    k = _TRAIL_STOP_M.sub("", _LEAD_MARK_M.sub("", k))
+    return k.split("\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +238,7 @@ def _paragraphs(text: str, ctx: Context | None) -> tuple[list[_Line], list[str]]
     if cached is not None and cached[0] == text:
         return cached[1], cached[2]
     lines = [ln for ln in _lines(text) if ln.text.strip()]
-    keys = [paragraph_key(ln.text) for ln in lines]
+    keys = paragraph_keys([ln.text for ln in lines])
     if ctx is not None:
         ctx.shared["duplicates.paragraphs"] = (text, lines, keys)
     return lines, keys
@@ -777,19 +811,39 @@ def minhash_signatures(keys: list[str]) -> Any:
 
 
 def lsh_candidates(sig: Any, bands: int = BANDS) -> dict[int, list[int]]:
-    """Earlier items sharing at least one LSH band with each item (item -> earlier items)."""
+    """Earlier items sharing at least one LSH band with each item (item -> earlier items).
+
+    Per band, the rows of each item's band are folded into one 64-bit hash
+    and the items sorted by it (stable, so the first of a group is the
+    earliest item); every later member of a group gets the first as a
+    candidate.  A hash collision only adds a candidate, which the exact
+    3-gram check then rejects.
+    """
+    import numpy as np
+
     rows = sig.shape[0] // bands
     out: dict[int, list[int]] = {}
+    n = sig.shape[1]
+    if n < 2:
+        return out
     for band in range(bands):
-        block = sig[band * rows : (band + 1) * rows].T
-        seen: dict[bytes, int] = {}
-        for i, row in enumerate(block):
-            k = row.tobytes()
-            j = seen.setdefault(k, i)
-            if j != i:
-                lst = out.setdefault(i, [])
-                if j not in lst:
-                    lst.append(j)
+        block = sig[band * rows : (band + 1) * rows]
+        h = block[0].copy()
+        for r in range(1, rows):
+            h *= np.uint64(0x9E3779B97F4A7C15)
+            h ^= block[r]
+        order = np.argsort(h, kind="stable")
+        hs = h[order]
+        new_group = np.empty(n, dtype=bool)
+        new_group[0] = True
+        new_group[1:] = hs[1:] != hs[:-1]
+        if new_group.all():
+            continue
+        first = order[np.maximum.accumulate(np.where(new_group, np.arange(n), 0))]
+        for i, j in zip(order[~new_group].tolist(), first[~new_group].tolist(), strict=True):
+            lst = out.setdefault(i, [])
+            if j not in lst:
+                lst.append(j)
     return out
 
 

@@ -46,6 +46,7 @@ def _has_candidate(s: str) -> bool:
             return True
     return False
 
+
 #: Spans that keep ASCII punctuation whatever surrounds them.
 _URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]"
 _PROTECT = re.compile(
