@@ -378,6 +378,7 @@ def _span_name(a: int, b: int) -> str:
 _SPACE_CHARS = frozenset(" \t\u3000\u00a0")
 _SENTENCE_END = frozenset("。！？!?.")
 _NO_SPACE = str.maketrans(dict.fromkeys(_SPACE_CHARS))
+_HAS_SPACE = re.compile("[ \t\u3000\u00a0]")
 # A line made of doubled pieces, cheap to test: its space-free form starts
 # with some text that recurs right after itself.  Bounded pieces keep the
 # regex linear in practice; headings and bylines are short anyway.
@@ -502,7 +503,7 @@ class DoubledText:
             raw = line.text
             if len(raw) < 2 * self.min_piece or len(raw) > 2 * self.max_chars + 4:
                 continue
-            s = raw.translate(_NO_SPACE)
+            s = raw.translate(_NO_SPACE) if _HAS_SPACE.search(raw) else raw
             if len(s) > self.max_chars or len(s) < 2 * self.min_piece:
                 continue
             # fast path: a line tiled by doubles starts with some X X and
@@ -784,9 +785,17 @@ def minhash_signatures(keys: list[str]) -> Any:
     """
     import numpy as np
 
-    codes = [shingle_codes(k) for k in keys]
-    if any(len(c) == 0 for c in codes):
+    if any(len(k) < 3 for k in keys):
         raise ValueError("every key needs at least 3 characters")
+    # all keys' shingles at once: one encoding of the joined keys, minus the
+    # shingles that straddle a separator
+    cps = np.frombuffer("\n".join(keys).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cps = cps.astype(np.uint64)
+    allcodes = (cps[:-2] << np.uint64(42)) | (cps[1:-1] << np.uint64(21)) | cps[2:]
+    lens = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    starts_all = np.concatenate(([0], np.cumsum(lens + 1)[:-1]))
+    sizes_all = lens - 2
+    codes = [allcodes[st : st + sz] for st, sz in zip(starts_all.tolist(), sizes_all.tolist(), strict=True)]
     a, b = _hash_params()
     out = np.empty((NUM_PERM, len(keys)), dtype=np.uint64)
     # hash in chunks of about 2**16 shingles: the (NUM_PERM x shingles)
@@ -813,37 +822,44 @@ def minhash_signatures(keys: list[str]) -> Any:
 def lsh_candidates(sig: Any, bands: int = BANDS) -> dict[int, list[int]]:
     """Earlier items sharing at least one LSH band with each item (item -> earlier items).
 
-    Per band, the rows of each item's band are folded into one 64-bit hash
-    and the items sorted by it (stable, so the first of a group is the
-    earliest item); every later member of a group gets the first as a
-    candidate.  A hash collision only adds a candidate, which the exact
-    3-gram check then rejects.
+    The rows of each band of an item are folded into one 64-bit hash, salted
+    with the band number, and all (band, item) hashes are sorted at once
+    (stable, so the first of a group is the earliest item of that band);
+    every later member of a group gets the first as a candidate.  A hash
+    collision only adds a candidate, which the exact 3-gram check rejects.
     """
     import numpy as np
 
     rows = sig.shape[0] // bands
-    out: dict[int, list[int]] = {}
     n = sig.shape[1]
+    out: dict[int, list[int]] = {}
     if n < 2:
         return out
-    for band in range(bands):
-        block = sig[band * rows : (band + 1) * rows]
-        h = block[0].copy()
-        for r in range(1, rows):
-            h *= np.uint64(0x9E3779B97F4A7C15)
-            h ^= block[r]
-        order = np.argsort(h, kind="stable")
-        hs = h[order]
-        new_group = np.empty(n, dtype=bool)
-        new_group[0] = True
-        new_group[1:] = hs[1:] != hs[:-1]
-        if new_group.all():
+    blocks = sig[: rows * bands].reshape(bands, rows, n)
+    h = np.arange(1, bands + 1, dtype=np.uint64)[:, None] * np.uint64(0xD1B54A32D192ED03)
+    h = np.broadcast_to(h, (bands, n)).copy()
+    for r in range(rows):
+        h ^= blocks[:, r, :]
+        h *= np.uint64(0x9E3779B97F4A7C15)
+    flat = h.ravel()  # band-major: index = band * n + item
+    order = np.argsort(flat, kind="stable")
+    hs = flat[order]
+    new_group = np.empty(len(flat), dtype=bool)
+    new_group[0] = True
+    new_group[1:] = hs[1:] != hs[:-1]
+    if new_group.all():
+        return out
+    first = order[np.maximum.accumulate(np.where(new_group, np.arange(len(flat)), 0))]
+    later = order[~new_group]
+    earlier = first[~new_group]
+    # band order, then item order, as a band-by-band scan would list them
+    for k in np.argsort(later, kind="stable").tolist():
+        i, j = int(later[k]) % n, int(earlier[k]) % n
+        if i == j:
             continue
-        first = order[np.maximum.accumulate(np.where(new_group, np.arange(n), 0))]
-        for i, j in zip(order[~new_group].tolist(), first[~new_group].tolist(), strict=True):
-            lst = out.setdefault(i, [])
-            if j not in lst:
-                lst.append(j)
+        lst = out.setdefault(i, [])
+        if j not in lst:
+            lst.append(j)
     return out
 
 
