@@ -389,7 +389,10 @@ def run_stage(
     posmap: PositionMap,
 ) -> StageResult:
     """Run one pass over ``text``; apply its confident edits; log all of them."""
-    proposed = resolve_overlaps(p.find(text, ctx), len(text))
+    found = p.find(text, ctx)
+    if not found:
+        return StageResult(text, [])  # the common case on clean text: no copy
+    proposed = resolve_overlaps(found, len(text))
     entries: list[LogEntry] = []
     parts: list[str] = []
     applied_spans: list[tuple[int, int, int, int]] = []
@@ -465,7 +468,7 @@ class Pipeline:
             for p in self.passes:
                 result = run_stage(p, current, ctx, stage, posmap)
                 log.entries.extend(result.entries)
-                if result.text != current:
+                if result.text is not current and result.text != current:
                     changed = True
                     current = result.text
                 stage += 1

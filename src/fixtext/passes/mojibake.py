@@ -533,16 +533,21 @@ def _repair_from_source(line, source, base, model, opts, min_conf, hint):  # typ
         parts.append(e.replacement)
         at = e.end
     parts.append(source[at:])
-    fixed = "".join(parts)
+    # a stripped character the reversal kept as itself was no byte of the
+    # mojibake: it stays stripped, as hygiene left it
+    joined = "".join(parts)
+    fixed = _STRIPPED.sub("", joined)
+    consumed = len(_STRIPPED.findall(source)) > len(_STRIPPED.findall(joined))
     if fixed == line:
         return []
     s, t, rep = _trim(line, fixed)
     conf = min(e.confidence for e in applied)
     kind = "loss" if any(e.kind == "loss" for e in applied) else "repair"
-    reason = (
-        applied[0].reason.split(";")[0]
-        + "; characters stripped as invisible were bytes of it (read from the input)"
-    )
+    reason = applied[0].reason
+    if consumed:
+        reason = (
+            reason.split(";")[0] + "; characters stripped as invisible were bytes of it (read from the input)"
+        )
     return [Edit(base + s, base + t, rep, reason, conf, kind)]
 
 
