@@ -641,12 +641,30 @@ def _loop_positions(text: str, m: int, reach: int = 60) -> list[int]:
     for j in range(1, m):
         h *= np.uint64(0x9E3779B97F4A7C15)
         h ^= a[j : j + k]
-    order = np.argsort(h, kind="stable")
-    hs = h[order]
+    h *= np.uint64(0xD1B54A32D192ED03)  # the last character reaches the high bits too
+    order, hs = _sort_keeping_position(h)
     same = hs[1:] == hs[:-1]
     d = np.diff(order)
     cand = same[:-1] & same[1:] & (d[:-1] == d[1:]) & (d[:-1] > 0) & (d[:-1] <= reach)
     return [int(i) for i in order[:-2][cand]]
+
+
+def _sort_keeping_position(h: Any) -> tuple[Any, Any]:
+    """(order, sorted keys) of 64-bit hashes, equal hashes in position order.
+
+    The position goes into the low bits of the key itself, so one plain
+    (unstable, fast) sort replaces a stable argsort; the hash keeps its
+    high bits, and a collision this makes only adds a candidate.
+    """
+    import numpy as np
+
+    bits = max(1, (len(h) - 1).bit_length())
+    if bits > 32:
+        order = np.argsort(h, kind="stable")
+        return order, h[order]
+    low = np.uint64((1 << bits) - 1)
+    key = np.sort((h & ~low) | np.arange(len(h), dtype=np.uint64))
+    return (key & low).astype(np.intp), key & ~low
 
 
 @dataclass(frozen=True, slots=True)
