@@ -97,6 +97,19 @@ class Context:
     target: str | None = None
     settings: Mapping[str, Any] = field(default_factory=dict)
     shared: dict[str, Any] = field(default_factory=dict)
+    #: The applied edits so far, set by the pipeline: see :meth:`original_span`.
+    posmap: PositionMap | None = None
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``original`` that ``[start, end)`` of the current text came from.
+
+        Lets a pass use evidence that earlier repairs changed, e.g. how wide
+        a line was in the input before its mojibake was reversed (the
+        extractor wrapped the garbled text, not the repaired one).
+        """
+        if self.posmap is None:
+            return start, end
+        return self.posmap.to_original(start, end)
 
     @property
     def model(self) -> Any:
@@ -461,6 +474,7 @@ class Pipeline:
         )
         log = RepairLog(header=dict(header or {}))
         posmap = PositionMap()
+        ctx.posmap = posmap
         stage = 0
         current = text
         for _round in range(self.max_rounds):
