@@ -5,7 +5,10 @@ as separate documents until it holds >= 2 MB of UTF-8 — an archive of clean
 files, which is what most of a real archive is.  The raw (damaged) seeds are
 timed too, for information.
 
-    python benchmarks/bench_speed.py [--mb 2] [--repeat 3] [--skip PASS,...]
+    python benchmarks/bench_speed.py [--mb 2] [--repeat 3] [--per-pass]
+
+``--per-pass`` adds where the default pipeline's time goes on the clean
+corpus (seconds inside each pass's stage, one extra run).
 """
 
 from __future__ import annotations
@@ -41,10 +44,41 @@ def best_of(fn, docs: list[str], repeat: int) -> float:  # type: ignore[no-untyp
     return best
 
 
+def per_pass(docs: list[str]) -> None:
+    """Seconds spent in each pass's stage over ``docs`` (one run)."""
+    from collections import defaultdict
+
+    from fixtext import core
+
+    spent: dict[str, float] = defaultdict(float)
+    run_stage = core.run_stage
+
+    def timed(p, *a, **k):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        try:
+            return run_stage(p, *a, **k)
+        finally:
+            spent[p.name] += time.perf_counter() - t0
+
+    core.run_stage = timed  # type: ignore[assignment]
+    try:
+        t0 = time.perf_counter()
+        for d in docs:
+            fixtext.repair(d)
+        total = time.perf_counter() - t0
+    finally:
+        core.run_stage = run_stage  # type: ignore[assignment]
+    print(f"per pass (one run, {total:.3f} s in all):")
+    for name, t in sorted(spent.items(), key=lambda kv: -kv[1]):
+        if t >= 0.001:
+            print(f"  {name:24} {t:7.3f} s  {100 * t / total:5.1f}%")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=2.0)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--per-pass", action="store_true")
     args = ap.parse_args(argv)
     raw = [p.read_text("utf-8") for p in SEEDS]
     clean = [fixtext.repair(d).text for d in raw]
@@ -72,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, t in rows:
         assert t is not None
         print(f"{name:40} {t:8.3f} {mb / t:8.2f} {ftfy_t / t:16.2f}x")
+    if args.per_pass:
+        per_pass(docs)
     raw_docs = corpus(raw, args.mb / 4)
     rmb = sum(len(d.encode("utf-8")) for d in raw_docs) / 1e6
     t_fix = best_of(fixtext.repair, raw_docs, 1)
