@@ -77,6 +77,12 @@ _BULLET = frozenset(
     "●○◆◇■□▲△▼▽★☆※•▪►◎◉-*+>#|"
 )  # not "·": it joins names (强州府·大凯里) and may open a wrapped line
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+#: A horizontal rule or a setext heading underline; a Markdown link definition.
+_RULE = re.compile(r"[-=_*~#+.\s]{3,}")
+_LINK_DEF = re.compile(r"\[[^\]]+\]:\s")
+#: Two columns of a table aligned with spaces (not the two spaces a typist
+#: leaves after a sentence).
+_SPACE_COLUMNS = re.compile(r"[^\s.!?:;,]  +\S")
 
 
 def lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
@@ -271,7 +277,8 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
         elif cjk and not _CJK_ANY.search(b) and re.search(r"[A-Za-z0-9]", b):
             # ASCII or Latin lines inside CJK text: URLs, code, English
             ln.protected = True
-        elif not cjk and _CODE_LINE.search(b):
+        elif not cjk and (_CODE_LINE.search(b) or b[0] == ">" or _SPACE_COLUMNS.search(b)):
+            # program text, quoted mail ("> "), space-aligned columns
             ln.protected = True
 
 
@@ -412,7 +419,7 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
 
 
 _SEPARATORS = ("auto", "keep", "\n", "\n\n")
-_LATIN_PROSE = ("auto", "always", "never")
+_LATIN_PROSE = ("auto", "typeset", "always", "never")
 _EOL_HYPHEN = re.compile(r"([A-Za-z]{2,})-\n[ \t]*([a-z]{2,})")
 _CODE_SHAPE = re.compile(
     r"^(?:def |class |import |from \S+ import |return\b|elif |else:|try:|except\b|with \S.*:$|@\w"
@@ -537,17 +544,25 @@ class Unwrap:
         # comments), not damage: clean files must stay byte-identical.  Only
         # typesetting evidence - a dictionary word hyphenated at a line end -
         # marks text that came out of a PDF or OCR.
-        if (
-            not cjk
-            and self.latin_prose != "always"
-            and (self.latin_prose == "never" or not _typeset_hyphenation(text))
-        ):
+        # "auto" asks each block for the evidence of a wrapped paragraph
+        # (_Unwrapper.latin_blocks) unless the text shows typesetting.
+        mode = self.latin_prose
+        if not cjk and mode in ("auto", "typeset"):
+            if _typeset_hyphenation(text):
+                mode = "always"
+            elif mode == "typeset":
+                return []
+        if not cjk and mode == "never":
             return []
         wrap = estimate_wrap_width([ln.body for ln in content], cjk)
         sep = self.paragraph_separator
         if sep == "auto":
             sep = "\n" if script.chinese else "keep"
-        return _Unwrapper(text, lines, wrap, cjk, script.chinese, sep, self.join_blank_lines, ctx).run()
+        if not cjk and wrap is None and sep == "keep":
+            return []  # no wrap width: no Latin line is a join candidate
+        return _Unwrapper(
+            text, lines, wrap, cjk, script.chinese, sep, self.join_blank_lines, ctx, mode == "always"
+        ).run()
 
 
 class _Unwrapper:
@@ -563,6 +578,7 @@ class _Unwrapper:
         sep: str,
         join_blank: bool,
         ctx: Context | None,
+        latin_always: bool = True,
     ) -> None:
         self.text = text
         self.lines = lines
@@ -593,6 +609,9 @@ class _Unwrapper:
         prose = [ln for ln in nonblank if len(ln.body) >= 20 and _has_inner_punct(ln.body)]
         self.prose_unterminated = sum(1 for ln in prose if not _ends_block(ln.body))
         self.prose_count = len(prose)
+        self.latin_ok: set[int] | None = None
+        if not cjk and not latin_always:
+            self.latin_ok = self.latin_blocks()
 
     def _pairs(self) -> Iterator[tuple[_Line, _Line, int]]:
         """(line A, next non-blank line B, number of blank lines between)."""
@@ -615,7 +634,7 @@ class _Unwrapper:
         if w is None:
             return False
         size_a = w.size(a.body)
-        if w.exact or self.cjk:
+        if self.cjk:
             # PDF extraction drops the first-line indent (two ideographs in
             # Chinese typesetting), so a paragraph's first line is that much
             # shorter and still full (seed 001: 42-45 of 50 columns)
@@ -763,19 +782,81 @@ class _Unwrapper:
             return False  # repeated lines (doubled paragraphs) are no evidence
         return _is_prose("".join(ln.body for ln in run))
 
+    def latin_blocks(self) -> set[int]:
+        """Indices of the lines of Latin blocks laid out as wrapped paragraphs.
+
+        A block is a run of non-blank, unprotected lines.  What a reader
+        takes for a paragraph wrapped at a width: most of its breaks come
+        after a line that is *full* (the next line's first word would not
+        have fitted), most of those full lines stop mid-sentence, and the
+        document's lines after such a break mostly continue the clause
+        (a lower-case word, or after a comma).  Verse starts every line with
+        a capital, lines that each end a sentence have no flow, addresses and
+        lists are short of the width: none of them qualifies.
+        """
+        blocks: list[list[_Line]] = []
+        cur: list[_Line] = []
+        for ln in self.lines:
+            if ln.blank or ln.protected:
+                if len(cur) >= 2:
+                    blocks.append(cur)
+                cur = []
+            else:
+                cur.append(ln)
+        if len(cur) >= 2:
+            blocks.append(cur)
+        good: list[list[_Line]] = []
+        cont = caps = 0
+        for blk in blocks:
+            pairs = [
+                (a, b)
+                for a, b in itertools.pairwise(blk)
+                if not _starts_paragraph(b.body, _indent_of(b), self.typical_indent) and self.full(a, b)
+            ]
+            mid = [(a, b) for a, b in pairs if not ends_sentence(a.body)]
+            for a, b in mid:
+                cont += b.body[0].islower() or a.body[-1] in ",;-"
+                caps += b.body[0].isupper()
+            if pairs and 2 * len(pairs) >= len(blk) - 1 and 2 * len(mid) >= len(pairs):
+                good.append(blk)
+        # verse capitalises every line; prose goes on in lower case
+        if cont == 0 or caps > cont:
+            return set()
+        return {ln.index for blk in good for ln in blk}
+
     def _join_latin_doc(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
         if k > 0 or self.wrap is None:
             return 0.0, ""
+        if self.latin_ok is not None:
+            if a.index not in self.latin_ok or b.index not in self.latin_ok:
+                return 0.0, ""
+            if ends_sentence(a.body) and self.heading_like(b):
+                return 0.0, ""  # a heading after a paragraph's last line
+            if a.body[0] == "#" or _RULE.fullmatch(b.body) or _LINK_DEF.match(b.body):
+                return 0.0, ""  # Markdown heading, rule, link definition
         ab, bb = a.body, b.body
         if a.text.endswith("  "):  # Markdown hard line break
             return 0.0, ""
         if _starts_paragraph(bb, _indent_of(b), self.typical_indent) or bb[0] in "#>|":
             return 0.0, ""
-        if not self.full(a, b):
+        if self.latin_ok is None and not (
+            ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’" or ends_sentence(ab)
+        ):
             return 0.0, ""
-        if not (ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’" or ends_sentence(ab)):
-            return 0.0, ""
-        return (0.6 if ends_sentence(ab) else 0.85), "line reaches the wrap width"
+        if self.full(a, b):
+            return (0.6 if ends_sentence(ab) else 0.85), "line reaches the wrap width"
+        w = self.wrap
+        if (
+            self.latin_ok is not None
+            and w is not None
+            and not ends_sentence(ab)
+            and w.size(ab) >= 0.8 * w.width
+        ):
+            # inside a block that is a wrapped paragraph, a line a little
+            # short of the width that stops mid-sentence goes on too (text
+            # wrapped by hand, or not greedily)
+            return 0.7, "line near the wrap width inside a wrapped paragraph"
+        return 0.0, ""
 
     # -- joiners -------------------------------------------------------
     def vocab(self) -> set[str]:
@@ -794,8 +875,14 @@ class _Unwrapper:
                 w1, w2 = left.group()[:-1], right.group()
                 joined = (w1 + w2).lower()
                 hyph = f"{w1}-{w2}".lower()
+                # A typesetter carries at least three letters to the next
+                # line, so "follow-|up" is the compound follow-up.  Otherwise
+                # the joined word written elsewhere in the document, or a
+                # dictionary word.  (Ambiguous and left so: "plug-|ins" is
+                # plug-ins or plugins, "with-|out" without.)
                 if (
                     y.islower()
+                    and len(w2) >= 3
                     and hyph not in self.text.lower().replace(ab.lower() + "\n", "")
                     and (
                         (
