@@ -138,8 +138,9 @@ def same_but_ambiguous_hyphens(got: str, want: str) -> bool:
     """Equal, except that a compound cut at its own hyphen may come back
     closed when the closed form is a dictionary word too (plug-|ins)."""
     g, w = got.split(" "), want.split(" ")
+    words = english_words()
     return len(g) == len(w) and all(
-        x == y or ("-" in y and x == y.replace("-", "", 1) and re.sub(r"\W", "", x).lower() in english_words())
+        x == y or ("-" in y and x == y.replace("-", "", 1) and re.sub(r"\W", "", x).lower() in words)
         for x, y in zip(g, w, strict=True)
     )
 

@@ -839,9 +839,7 @@ class _Unwrapper:
             return 0.0, ""
         if _starts_paragraph(bb, _indent_of(b), self.typical_indent) or bb[0] in "#>|":
             return 0.0, ""
-        if self.latin_ok is None and not (
-            ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’" or ends_sentence(ab)
-        ):
+        if self.latin_ok is None and not (ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’" or ends_sentence(ab)):
             return 0.0, ""
         if self.full(a, b):
             return (0.6 if ends_sentence(ab) else 0.85), "line reaches the wrap width"
