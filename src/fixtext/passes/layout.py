@@ -31,9 +31,9 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -50,6 +50,10 @@ _KANA_RE = re.compile(f"[{KANA}]")
 _HANGUL_RE = re.compile(f"[{HANGUL}]")
 _CJK_ANY = re.compile(f"[{HAN}{KANA}\u3000-\u303f\uff00-\uffef“”‘’…—]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_KANA_RUN = re.compile(f"[{KANA}]+")
+_HANGUL_RUN = re.compile(f"[{HANGUL}]+")
+_LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 #: Characters that end a sentence (a closing quote/bracket after one of
 #: these still ends it).
@@ -116,13 +120,19 @@ _WIDE = re.compile(
 )
 
 
+_NARROW = re.compile(_WIDE.pattern.replace("[", "[^", 1))
+
+
 def display_width(s: str) -> int:
     """Columns a line takes in a monospaced layout (East Asian wide = 2).
 
     >>> display_width("中文ab"), display_width("，。ab")
     (6, 6)
     """
-    return len(s) + len(_WIDE.findall(s))
+    if s.isascii():
+        return len(s)
+    # count the narrow characters: in CJK text they are the few
+    return 2 * len(s) - len(_NARROW.findall(s))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +146,12 @@ class ScriptProfile:
 
     @classmethod
     def of(cls, text: str) -> ScriptProfile:
+        # runs, not characters: far fewer match objects on long text
         return cls(
-            len(_HAN_RE.findall(text)),
-            len(_KANA_RE.findall(text)),
-            len(_HANGUL_RE.findall(text)),
-            len(_LATIN_RE.findall(text)),
+            sum(map(len, _HAN_RUN.findall(text))),
+            sum(map(len, _KANA_RUN.findall(text))),
+            sum(map(len, _HANGUL_RUN.findall(text))),
+            sum(map(len, _LATIN_RUN.findall(text))),
         )
 
     @property
@@ -355,7 +366,25 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
                     continue
                 # cheap count first (most candidate widths fail here): lines
                 # in [v - slack, v], repeated lines included
-                if bisect.bisect_right(ordered, v) - bisect.bisect_left(ordered, v - slack) < 2:
+                cnt = bisect.bisect_right(ordered, v) - bisect.bisect_left(ordered, v - slack)
+                if cnt < 2:
+                    continue
+                # cheap bounds before the distinct lines are collected: the
+                # distinct count ``sup`` below is at most ``cnt``, so every
+                # test that ``cnt`` fails ``sup`` fails too
+                half = n - bisect.bisect_left(ordered, (v + 1) // 2)  # lines >= v / 2
+                strict = cjk and slack != tight
+                pair_ok = slack == tight and 12 * unit <= v <= 40 * unit
+                if (
+                    (cnt < 3 and not pair_ok)
+                    or (slack == tight and cnt < 0.4 * half)
+                    or (slack != tight and cnt < (8 if cjk else 5))
+                    or cnt < (0.5 if strict else 0.25) * half
+                    or cnt * (1.15 if slack == tight else 1.0) + 0.01 <= best_score
+                ):
+                    continue
+                over = n - bisect.bisect_right(ordered, v + (slack if slack else unit))
+                if over > (0.05 if strict else 0.15) * n:
                     continue
                 # distinct lines: a repeated line (a doubled paragraph) is no
                 # evidence of a width
@@ -382,16 +411,11 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
                 # of them, almost none longer.  (Latin word wrap varies by a
                 # word's length and only runs on typeset text or on request:
                 # 5 lines, 15 % longer allowed.)
-                half = sum(1 for s in sizes if s >= v / 2)
-                strict = cjk and slack != tight
                 if slack == tight and sup < 0.4 * half:
                     continue
                 if slack != tight and sup < (8 if cjk else 5):
                     continue
                 if sup < (0.5 if strict else 0.25) * half:
-                    continue
-                over = sum(1 for s in sizes if s > v + (slack if slack else unit))
-                if over > (0.05 if strict else 0.15) * n:
                     continue
                 flow = sum(1 for b in sup_lines if not ends_sentence(b)) / sup
                 # exactly equal lines are strong evidence already; a third of
@@ -428,6 +452,12 @@ _CODE_SHAPE = re.compile(
 )
 
 
+#: Every alternative of _CODE_SHAPE needs one of these characters, or a
+#: keyword with one of these initials at the start: a cheap test first.
+_CODE_CHARS = re.compile(r"[@#/{}<;\"'=)\]]")
+_CODE_INITIALS = frozenset("dcifretw")
+
+
 def _typeset_hyphenation(text: str) -> bool:
     """An end-of-line hyphen inside a dictionary word (``consec-``/``utive``): typeset text.
 
@@ -446,6 +476,18 @@ def _typeset_hyphenation(text: str) -> bool:
     return False
 
 
+def _source_code(text: str, ctx: Context | None, lines: list[_Line] | None = None) -> bool:
+    """:func:`_is_source_code` of ``text``, computed once per text object (see :func:`document_script`)."""
+    if ctx is not None:
+        cached = ctx.shared.get("layout.code")
+        if cached is not None and cached[0] is text:
+            return cached[1]  # type: ignore[no-any-return]
+    code = _is_source_code(lines if lines is not None else _split_lines(text))
+    if ctx is not None:
+        ctx.shared["layout.code"] = (text, code)
+    return code
+
+
 def _is_source_code(lines: list[_Line]) -> bool:
     """Program text (Python, C, HTML, JSON …): a fifth of its lines have code shapes.
 
@@ -455,7 +497,9 @@ def _is_source_code(lines: list[_Line]) -> bool:
     bodies = [ln.body for ln in lines if not ln.blank]
     if len(bodies) < 5:
         return False
-    shaped = sum(1 for b in bodies if _CODE_SHAPE.search(b))
+    shaped = sum(
+        1 for b in bodies if (b[0] in _CODE_INITIALS or _CODE_CHARS.search(b)) and _CODE_SHAPE.search(b)
+    )
     return shaped * 5 >= len(bodies)
 
 
@@ -534,7 +578,7 @@ class Unwrap:
         script = document_script(text, ctx)
         cjk = script.cjk
         lines = _split_lines(text)
-        if _is_source_code(lines):
+        if _source_code(text, ctx, lines):
             return []  # program text with CJK strings or comments is no layout damage
         _mark_protected(lines, cjk)
         content = [ln for ln in lines if not ln.blank and not ln.protected]
@@ -558,11 +602,39 @@ class Unwrap:
         sep = self.paragraph_separator
         if sep == "auto":
             sep = "\n" if script.chinese else "keep"
-        if not cjk and wrap is None and sep == "keep":
-            return []  # no wrap width: no Latin line is a join candidate
+        join_blank = self.join_blank_lines and cjk
+        if wrap is None and _nothing_to_join(text, lines, join_blank, sep):
+            return []
         return _Unwrapper(
             text, lines, wrap, cjk, script.chinese, sep, self.join_blank_lines, ctx, mode == "always"
         ).run()
+
+
+def _nothing_to_join(text: str, lines: list[_Line], join_blank: bool, sep: str) -> bool:
+    """With no wrap width, can :class:`_Unwrapper` be proved to propose nothing?
+
+    Without a width no line is *full*, so a break can only be joined as part
+    of a run of equally wide lines (``local_block_wrap``, which needs two
+    neighbouring lines of one width), or across a blank line; and separators
+    change only where blank lines are to go.  The clean path of most text.
+    """
+    if sep == "\n\n":
+        return False
+    prev: _Line | None = None
+    blanks = 0
+    for ln in lines:
+        if ln.blank:
+            blanks += prev is not None
+            continue
+        if prev is not None and not prev.protected and not ln.protected:
+            if blanks:
+                if join_blank or sep == "\n":
+                    return False
+            elif len(prev.body) == len(ln.body):
+                return False
+        prev = ln
+        blanks = 0
+    return sep != "\n" or not _edge_blanks(text)
 
 
 class _Unwrapper:
@@ -928,20 +1000,20 @@ class _Unwrapper:
             elif self.sep == "\n\n" and self.text[a.end : b.start] != "\n\n":
                 edits.append(Edit(a.end, b.start, "\n\n", "one blank line between paragraphs", 0.9))
         if self.sep == "\n":
-            edits.extend(self._edge_blanks())
+            edits.extend(_edge_blanks(self.text))
         return edits
 
-    def _edge_blanks(self) -> list[Edit]:
-        """Blank lines before the first and after the last paragraph."""
-        out = []
-        text = self.text
-        m = re.match(r"(?:[ \t\u3000]*\n)+", text)
-        if m and m.end() < len(text):
-            out.append(Edit(0, m.end(), "", "blank lines before the first paragraph removed", 0.9))
-        m2 = re.search(r"\n(?:[ \t\u3000]*\n)+[ \t\u3000]*\Z", text)
-        if m2 and m2.start() > 0:
-            out.append(Edit(m2.start(), len(text), "\n", "blank lines after the last paragraph removed", 0.9))
-        return out
+
+def _edge_blanks(text: str) -> list[Edit]:
+    """Blank lines before the first and after the last paragraph."""
+    out = []
+    m = re.match(r"(?:[ \t\u3000]*\n)+", text)
+    if m and m.end() < len(text):
+        out.append(Edit(0, m.end(), "", "blank lines before the first paragraph removed", 0.9))
+    m2 = re.search(r"\n(?:[ \t\u3000]*\n)+[ \t\u3000]*\Z", text)
+    if m2 and m2.start() > 0:
+        out.append(Edit(m2.start(), len(text), "\n", "blank lines after the last paragraph removed", 0.9))
+    return out
 
 
 def _pmi(model: object, a: str, b: str) -> float:
@@ -1054,16 +1126,10 @@ class Spacing:
         )
         if not has_space and "add" not in (self.digit_spacing, self.latin_spacing):
             return []
-        script = document_script(text, ctx)
-        if not script.chinese or _is_source_code(_split_lines(text)):
-            return []
-        model = _model(ctx)
         adding = "add" in (self.digit_spacing, self.latin_spacing)
-        # Text whose lines were joined with a space shows it on its long
-        # paragraphs (the spaces recur at the old line width, seed 002); then
-        # a lone gap in another prose line of the same text is a join too.
-        joined = sum(1 for ln in text.split("\n") if _is_prose_line(ln) and _regular_spacing(_gaps(ln))) >= 2
-        edits: list[Edit] = []
+        # the lines that may change come first (cheap); the document-wide
+        # tests run only when there is one
+        todo: list[tuple[str, int]] = []
         in_fence = False
         pos = 0
         for raw in text.split("\n"):
@@ -1080,10 +1146,28 @@ class Spacing:
                 continue
             if raw.startswith("    ") and not _HAN_RE.match(raw.strip()[:1] or "a"):
                 continue
+            todo.append((raw, start))
+        if not todo:
+            return []
+        script = document_script(text, ctx)
+        if not script.chinese or _source_code(text, ctx):
+            return []
+        model = _model(ctx)
+
+        # Text whose lines were joined with a space shows it on its long
+        # paragraphs (the spaces recur at the old line width, seed 002); then
+        # a lone gap in another prose line of the same text is a join too.
+        @cache
+        def joined() -> bool:
+            lines = text.split("\n")
+            return sum(1 for ln in lines if _is_prose_line(ln) and _regular_spacing(_gaps(ln))) >= 2
+
+        edits: list[Edit] = []
+        for raw, start in todo:
             edits.extend(self._line(raw, start, model, joined))
         return edits
 
-    def _line(self, line: str, off: int, model: object | None, joined: bool) -> list[Edit]:
+    def _line(self, line: str, off: int, model: object | None, joined: Callable[[], bool]) -> list[Edit]:
         out: list[Edit] = []
         body = line.strip(" \t\u3000\u00a0")
         prose = bool(re.search("[，。；！？]", body)) and len(body) >= 12
@@ -1119,7 +1203,7 @@ class Spacing:
             elif prose and "\u3000" in g.group():
                 out.append(Edit(s, e, "", "full-width space inside a paragraph", 0.7))
             elif prose and not _credit_like(line, g.start()):
-                if joined:
+                if joined():
                     out.append(
                         Edit(
                             s,
