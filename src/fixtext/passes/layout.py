@@ -613,25 +613,31 @@ class Unwrap:
 def _nothing_to_join(text: str, lines: list[_Line], join_blank: bool, sep: str) -> bool:
     """With no wrap width, can :class:`_Unwrapper` be proved to propose nothing?
 
-    Without a width no line is *full*, so a break can only be joined as part
-    of a run of equally wide lines (``local_block_wrap``, which needs two
-    neighbouring lines of one width), or across a blank line; and separators
-    change only where blank lines are to go.  The clean path of most text.
+    Without a width no line is *full*, so a break can only be joined inside
+    a run of three neighbouring lines of one width (``local_block_wrap``)
+    or across a blank line; and separators change only where blank lines
+    are to go.  The clean path of most text.
     """
     if sep == "\n\n":
         return False
     prev: _Line | None = None
     blanks = 0
+    run = 0  # neighbouring lines (no blank between) of prev's width
     for ln in lines:
         if ln.blank:
             blanks += prev is not None
+            run = 0
             continue
-        if prev is not None and not prev.protected and not ln.protected:
-            if blanks:
-                if join_blank or sep == "\n":
-                    return False
-            elif len(prev.body) == len(ln.body):
+        if ln.protected:
+            run = 0
+        elif prev is not None and not prev.protected:
+            if blanks and (join_blank or sep == "\n"):
                 return False
+            run = run + 1 if not blanks and len(prev.body) == len(ln.body) else 1
+            if run >= 3:
+                return False
+        else:
+            run = 1
         prev = ln
         blanks = 0
     return sep != "\n" or not _edge_blanks(text)
