@@ -482,7 +482,10 @@ def _source_code(text: str, ctx: Context | None, lines: list[_Line] | None = Non
         cached = ctx.shared.get("layout.code")
         if cached is not None and cached[0] is text:
             return cached[1]  # type: ignore[no-any-return]
-    code = _is_source_code(lines if lines is not None else _split_lines(text))
+    if lines is not None:
+        code = _is_source_code(lines)
+    else:  # the bodies alone, without building line objects
+        code = _code_shaped([b for b in (ln.strip(" \t\u3000\u00a0") for ln in text.split("\n")) if b])
     if ctx is not None:
         ctx.shared["layout.code"] = (text, code)
     return code
@@ -494,7 +497,10 @@ def _is_source_code(lines: list[_Line]) -> bool:
     Measured on this repository's own sources and docs: Python files score
     27-90 %, the Markdown docs 0-14 %, the seeds and dev-case texts 0 %.
     """
-    bodies = [ln.body for ln in lines if not ln.blank]
+    return _code_shaped([ln.body for ln in lines if not ln.blank])
+
+
+def _code_shaped(bodies: list[str]) -> bool:
     if len(bodies) < 5:
         return False
     shaped = sum(
@@ -515,10 +521,14 @@ class Unwrap:
     dropped only when the joined word is a word (in the document or in the
     packaged English word list).
 
-    ``latin_prose``: Latin (non-CJK) text is joined only when it shows
-    typesetting, a dictionary word hyphenated at a line end (``"auto"``,
-    the default: hand-wrapped Markdown and mail are no damage), always
-    (``"always"``) or never (``"never"``).  Program text is never joined.
+    ``latin_prose``: in Latin (non-CJK) text, ``"auto"`` (default) joins the
+    blocks laid out as wrapped paragraphs (most breaks after a line that
+    reaches the width mid-sentence, the next line going on in lower case;
+    see ``latin_blocks``) and leaves verse, addresses, lists, tables, code,
+    quoted mail and headings alone; a text showing typesetting (a
+    dictionary word hyphenated at a line end) is joined as with
+    ``"always"``.  ``"typeset"`` joins only such text, ``"never"`` none.
+    Program text is never joined.
 
     ``paragraph_separator``: ``"auto"`` (default) writes Chinese documents
     one paragraph per line with no blank lines and leaves the blank lines of
