@@ -201,6 +201,30 @@ def run_untouched(rng: random.Random, source: list[str], n: int, clauses: bool) 
     return ok, n
 
 
+def run_untouched_en(rng: random.Random, source: list[str], n: int, fragments: bool) -> tuple[int, int]:
+    """English texts that are NOT wrapped must come out unchanged (default settings).
+
+    ``fragments=False``: 1-6 whole paragraphs, one per line, blank-separated
+    or not.  ``fragments=True`` (adversarial): 3-15 lines that are each a run
+    of 3-12 words taken anywhere in the paragraphs, so lines end and start
+    mid-sentence like wrapped lines and only their lengths tell them apart.
+    """
+    ok = 0
+    words = " ".join(source).split()
+    for _ in range(n):
+        if fragments:
+            lines = []
+            for _ in range(rng.randint(3, 15)):
+                i = rng.randrange(len(words) - 12)
+                lines.append(" ".join(words[i : i + rng.randint(3, 12)]))
+            text = "\n".join(lines) + "\n"
+        else:
+            sep = rng.choice(["\n", "\n\n"])
+            text = sep.join(rng.sample(source, rng.randint(1, min(6, len(source))))) + "\n"
+        ok += fixtext.repair(text, passes=["unwrap", "trailing_whitespace"]).text == text
+    return ok, n
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=1000)
@@ -232,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         ("en, textwrap (no hyphens), default (auto)", run_en(rng2, en, n, args.show, typeset=False)),
         ("en held-out, word wrap + hyphens, default", run_en(rng2, held, n, args.show)),
         ("en held-out, textwrap, default", run_en(rng2, held, n, args.show, typeset=False)),
+        ("en one paragraph per line unchanged", run_untouched_en(rng2, en + held, n, False)),
+        ("en adversarial fragment lines unchanged", run_untouched_en(rng2, en + held, n, True)),
     ]
     t0 = time.perf_counter()
     print(f"{'variant':44} {'cases':>6} {'exact':>7}")

@@ -82,8 +82,10 @@ _BULLET = frozenset(
 )  # not "·": it joins names (强州府·大凯里) and may open a wrapped line
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 #: A horizontal rule or a setext heading underline; a Markdown link definition.
-_RULE = re.compile(r"[-=_*~#+.\s]{3,}")
-_LINK_DEF = re.compile(r"\[[^\]]+\]:\s")
+_RULE = re.compile(r"[-=_*~#+.\s]{2,}")
+#: Lines that start an entry of their own in Latin text: a Markdown link
+#: definition ``[id]: url``, a numbered reference ``[12]``.
+_LATIN_ITEM = re.compile(r"\[[^\]]+\]:\s|\[\d{1,3}\]")
 #: Two columns of a table aligned with spaces (not the two spaces a typist
 #: leaves after a sentence).
 _SPACE_COLUMNS = re.compile(r"[^\s.!?:;,]  +\S")
@@ -352,7 +354,7 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
         return None
     best: WrapWidth | None = None
     best_score = 0.0
-    for measure in ("chars", "cols"):
+    for measure in ("chars", "cols") if cjk else ("chars",):
         sizes = [len(b) if measure == "chars" else display_width(b) for b in bodies]
         counts = Counter(sizes)
         # tight slack: an exact character-count wrap (or 1 column for a wide
@@ -360,7 +362,9 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
         unit = 1 if measure == "chars" else 2
         tight = 0 if measure == "chars" else 1
         ordered = sorted(sizes)
-        for slack in (tight, (4 if cjk else 12) * unit):
+        # (Latin text is wrapped by words, never at an exact count: lines of
+        # one length there are a coincidence)
+        for slack in (tight, 4 * unit) if cjk else (12 * unit,):
             for v in counts:
                 if v < (6 if cjk else 30) * unit:
                     continue
@@ -698,6 +702,7 @@ class _Unwrapper:
         self.prose_unterminated = sum(1 for ln in prose if not _ends_block(ln.body))
         self.prose_count = len(prose)
         self.latin_ok: set[int] | None = None
+        self.any_blank = any(k > 0 for _, _, k in self._pairs())
         if not cjk and not latin_always:
             self.latin_ok = self.latin_blocks()
 
@@ -895,17 +900,38 @@ class _Unwrapper:
             blocks.append(cur)
         good: list[list[_Line]] = []
         cont = caps = 0
+        w = self.wrap
         for blk in blocks:
-            pairs = [
+            breaks = [
                 (a, b)
                 for a, b in itertools.pairwise(blk)
-                if not _starts_paragraph(b.body, _indent_of(b), self.typical_indent) and self.full(a, b)
+                if not _starts_paragraph(b.body, _indent_of(b), self.typical_indent)
             ]
+            pairs = [(a, b) for a, b in breaks if self.full(a, b)]
             mid = [(a, b) for a, b in pairs if not ends_sentence(a.body)]
             for a, b in mid:
                 cont += b.body[0].islower() or a.body[-1] in ",;-"
                 caps += b.body[0].isupper()
-            if pairs and 2 * len(pairs) >= len(blk) - 1 and 2 * len(mid) >= len(pairs):
+            # a line that stops mid-sentence although the next word would
+            # have fitted with a fifth of the width to spare: no wrap cuts
+            # there (lines of random length).  A heading between two
+            # paragraphs is no such line.
+            short = sum(
+                1
+                for a, b in breaks
+                if w is not None
+                and w.size(a.body) + 1 + w.size(_first_token(b.body)) <= 0.8 * w.width
+                and not _ends_block(a.body)
+                and not (
+                    self.heading_like(a) and (a is blk[0] or _ends_block(self.lines[a.index - 1].body or "."))
+                )
+            )
+            if (
+                pairs
+                and 2 * len(pairs) >= len(blk) - 1
+                and 2 * len(mid) >= len(pairs)
+                and short * 10 <= len(breaks)
+            ):
                 good.append(blk)
         # verse capitalises every line; prose goes on in lower case
         if cont == 0 or caps > cont:
@@ -920,8 +946,8 @@ class _Unwrapper:
                 return 0.0, ""
             if ends_sentence(a.body) and self.heading_like(b):
                 return 0.0, ""  # a heading after a paragraph's last line
-            if a.body[0] == "#" or _RULE.fullmatch(b.body) or _LINK_DEF.match(b.body):
-                return 0.0, ""  # Markdown heading, rule, link definition
+            if a.body[0] == "#" or _RULE.fullmatch(b.body) or _LATIN_ITEM.match(b.body):
+                return 0.0, ""  # Markdown heading, rule or signature line, link definition, reference
         ab, bb = a.body, b.body
         if a.text.endswith("  "):  # Markdown hard line break
             return 0.0, ""
@@ -930,6 +956,10 @@ class _Unwrapper:
         if self.latin_ok is None and not (ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’" or ends_sentence(ab)):
             return 0.0, ""
         if self.full(a, b):
+            if ends_sentence(ab) and self.latin_ok is not None and not self.any_blank:
+                # no blank line anywhere: a paragraph's last line that fills
+                # the width on a full stop looks just like a wrap
+                return 0.55, "sentence end at the wrap width; paragraphs here are not separated"
             return (0.6 if ends_sentence(ab) else 0.85), "line reaches the wrap width"
         w = self.wrap
         if (
