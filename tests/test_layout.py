@@ -177,6 +177,22 @@ def test_round_trip_rate_english() -> None:
     assert ok >= 0.97 * n
 
 
+def test_english_lines_of_chance_length_stay() -> None:
+    # runs of 3-12 words taken anywhere: every line ends and starts
+    # mid-sentence, like a wrap, but the lengths are random
+    rng = random.Random(11)
+    words = " ".join(EN + EN_HELDOUT).split()
+    same = 0
+    for _ in range(300):
+        lines = []
+        for _ in range(rng.randint(3, 15)):
+            i = rng.randrange(len(words) - 12)
+            lines.append(" ".join(words[i : i + rng.randint(3, 12)]))
+        text = "\n".join(lines) + "\n"
+        same += unwrap(text) == text
+    assert same >= 0.99 * 300
+
+
 def test_end_of_line_hyphen_needs_three_letters_after_it() -> None:
     text = "\n".join(textwrap.wrap(EN_HELDOUT[6], 36)) + "\n"
     assert "follow-\nup" in text
