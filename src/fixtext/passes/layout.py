@@ -413,8 +413,8 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
                 # Exact widths: 40 % of them (every line but a paragraph's
                 # last is).  Loose widths (PDF justification): 8 lines, half
                 # of them, almost none longer.  (Latin word wrap varies by a
-                # word's length and only runs on typeset text or on request:
-                # 5 lines, 15 % longer allowed.)
+                # word's length: 5 lines within 12 characters, 15 % longer
+                # allowed; latin_blocks asks each block for more evidence.)
                 if slack == tight and sup < 0.4 * half:
                     continue
                 if slack != tight and sup < (8 if cjk else 5):
@@ -598,12 +598,10 @@ class Unwrap:
         content = [ln for ln in lines if not ln.blank and not ln.protected]
         if len(content) < 2 and "\n\n" not in core:
             return []
-        # Hard-wrapped English is an authoring convention (Markdown, mail,
-        # comments), not damage: clean files must stay byte-identical.  Only
-        # typesetting evidence - a dictionary word hyphenated at a line end -
-        # marks text that came out of a PDF or OCR.
-        # "auto" asks each block for the evidence of a wrapped paragraph
-        # (_Unwrapper.latin_blocks) unless the text shows typesetting.
+        # Latin text: "auto" joins the blocks that show the evidence of a
+        # wrapped paragraph (_Unwrapper.latin_blocks), every word-wrapped
+        # block once the text shows typesetting (a dictionary word
+        # hyphenated at a line end: it came out of a PDF or OCR).
         mode = self.latin_prose
         if not cjk and mode in ("auto", "typeset"):
             if _typeset_hyphenation(text):
