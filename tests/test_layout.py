@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import textwrap
@@ -245,6 +246,48 @@ def test_english_prose_joined_around_what_stays() -> None:
     # the other settings: "typeset" needs hyphenation evidence, "never" joins nothing
     assert unwrap(text, latin_prose="typeset") == text
     assert unwrap(text, latin_prose="never") == text
+
+
+VERSE = (
+    "  The tide comes in, the tide goes out,\n  The boats come home at night;\n"
+    "  And all the town is gathered round\n  To see the harbour light."
+)
+ADDRESS = "Harbour Committee\nOld Customs House\nQuay Street\nPort Ellen"
+KINDS = ["quoted", "items", "numbered", "code", "fenced", "verse", "address"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(EN + EN_HELDOUT), min_size=2, max_size=3, unique=True),
+    st.lists(st.sampled_from(KINDS), min_size=1),
+    st.integers(50, 78),
+    st.randoms(use_true_random=False),
+)
+def test_english_prose_joined_and_the_rest_left_alone(
+    paras: list[str], kinds: list[str], w: int, rng: random.Random
+) -> None:
+    # wrapped prose blocks interleaved with blocks that must stay as written
+    def block(kind: str) -> str:
+        p = rng.choice(EN + EN_HELDOUT)
+        lines = textwrap.wrap(p, w - 3)
+        return {
+            "quoted": "\n".join("> " + ln for ln in lines),
+            "items": "\n".join("- " + " ".join(ln.split()[:6]) for ln in lines),
+            "numbered": "\n".join(f"{i}. {' '.join(ln.split()[:7])}" for i, ln in enumerate(lines, 1)),
+            "code": "    for line in open(path):\n        total += len(line.split())\n    print(total)",
+            "fenced": "```\n" + "\n".join(lines[:3]) + "\n```",
+            "verse": VERSE,
+            "address": ADDRESS,
+        }[kind]
+
+    others = [(b, b) for b in map(block, kinds)]  # (input, wanted)
+    prose = [(textwrap.fill(p, w), p) for p in paras]
+    blocks = [b for pair in itertools.zip_longest(prose, others) for b in pair if b is not None]
+    text = "\n\n".join(b[0] for b in blocks) + "\n"
+    got = unwrap(text).rstrip("\n").split("\n\n")
+    assert len(got) == len(blocks)
+    for g, (_, wanted) in zip(got, blocks, strict=True):
+        assert same_but_ambiguous_hyphens(g, wanted), (g, wanted)
 
 
 def test_end_of_line_hyphen_removed_only_for_words() -> None:

@@ -303,6 +303,11 @@ def _starts_paragraph(b: str, indent: int, typical_indent: int) -> bool:
     """Marker-like paragraph start: indent beyond the usual, a bullet or a list marker."""
     if indent > typical_indent and indent >= 1:
         return True
+    return _marker_start(b)
+
+
+def _marker_start(b: str) -> bool:
+    """A bullet or a list marker opens the line."""
     if b[0] in _BULLET and not (b[0] in "-*+" and len(b) > 1 and b[1] not in " \t"):
         return True
     return bool(_LIST_MARKER.match(b))
@@ -610,7 +615,9 @@ class Unwrap:
                 return []
         if not cjk and mode == "never":
             return []
-        wrap = estimate_wrap_width([ln.body for ln in content], cjk)
+        # (list items in Latin text are lines of their own, short by nature:
+        # they say nothing about the width its paragraphs were wrapped at)
+        wrap = estimate_wrap_width([ln.body for ln in content if cjk or not _marker_start(ln.body)], cjk)
         sep = self.paragraph_separator
         if sep == "auto":
             sep = "\n" if script.chinese else "keep"
