@@ -699,6 +699,9 @@ class _Unwrapper:
         self.blank_separated = gaps[True] >= 1 and gaps[True] >= 2 * gaps[False]
         self.newline_separated = gaps[False] >= 1 and gaps[False] >= gaps[True]
         self._vocab: set[str] | None = None
+        self._lower: str | None = None
+        self._compounds: dict[str, list[tuple[str, str]]] = {}
+        self._runs: set[str] | None = None
         self.a_first = True  # is line A the first line of its paragraph?
         self.inline_items = sum(len(_INLINE_ITEM.findall(ln.body[1:])) for ln in nonblank) >= 2
         # long prose lines that end mid-sentence: rare in a document whose
@@ -980,6 +983,29 @@ class _Unwrapper:
         return 0.0, ""
 
     # -- joiners -------------------------------------------------------
+    def hyphenated_elsewhere(self, hyph: str, ab: str) -> bool:
+        """Is ``hyph`` (lower case) written in the text outside line ``ab``?"""
+        if self._lower is None:
+            self._lower = self.text.lower()
+            # every in-line hyphen with the letter runs on either side,
+            # indexed by the first three letters after it
+            self._compounds = {}
+            for m in re.finditer(r"(?<![a-z])([a-z]+)-(?=([a-z]+))", self._lower):
+                self._compounds.setdefault(m.group(2)[:3], []).append((m.group(1), m.group(2)))
+        w1, w2 = hyph.split("-")
+        # "w1-w2" occurs in the text iff some hyphen there has w1 ending the
+        # letters before it and w2 starting those after it; only a compound
+        # that occurs at all needs line ``ab`` taken out (rare, linear)
+        return any(
+            left.endswith(w1) and right.startswith(w2) for left, right in self._compounds.get(w2[:3], ())
+        ) and hyph in self._lower.replace(ab.lower() + "\n", "")
+
+    def word_runs(self) -> set[str]:
+        """The text's maximal word-character runs, lower case (``\\bword\\b`` matches)."""
+        if self._runs is None:
+            self._runs = {w.lower() for w in re.findall(r"\w+", self.text)}
+        return self._runs
+
     def vocab(self) -> set[str]:
         if self._vocab is None:
             self._vocab = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", self.text)}
@@ -1004,11 +1030,12 @@ class _Unwrapper:
                 if (
                     y.islower()
                     and len(w2) >= 3
-                    and hyph not in self.text.lower().replace(ab.lower() + "\n", "")
+                    and not self.hyphenated_elsewhere(hyph, ab)
                     and (
                         (
-                            joined in self.vocab() - {w2.lower(), w1.lower()}
-                            and re.search(rf"(?i)\b{re.escape(w1 + w2)}\b", self.text)
+                            joined in self.vocab()
+                            and joined not in (w1.lower(), w2.lower())
+                            and joined in self.word_runs()
                         )
                         or joined in english_words()
                     )
