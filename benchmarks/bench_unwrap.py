@@ -159,17 +159,27 @@ def run_zh(rng: random.Random, source: list[str], n: int, show: int, **kw: objec
 
 
 def run_en(
-    rng: random.Random, source: list[str], n: int, show: int, mode: str = "auto", typeset: bool = True
+    rng: random.Random,
+    source: list[str],
+    n: int,
+    show: int,
+    mode: str = "auto",
+    typeset: bool = True,
+    stray: float = 0.0,
 ) -> tuple[int, int]:
     ok = 0
     shown = 0
     for _ in range(n):
         paras = rng.sample(source, rng.randint(2, min(4, len(source))))
         w = rng.randint(30, 80)
-        if typeset:
-            text = "\n\n".join(hyphenate(rng, p, w) for p in paras) + "\n"
-        else:
-            text = "\n\n".join(textwrap.fill(p, w) for p in paras) + "\n"
+        blocks = [hyphenate(rng, p, w) if typeset else textwrap.fill(p, w) for p in paras]
+        if stray:
+            # a page or column break: a blank line where the sentence goes on
+            blocks = [
+                re.sub(r"(?<![.!?:;])\n", lambda m: "\n\n" if rng.random() < stray else "\n", b)
+                for b in blocks
+            ]
+        text = "\n\n".join(blocks) + "\n"
         want = "\n\n".join(paras) + "\n"
         opts = {"unwrap": {"latin_prose": mode}}
         got = fixtext.repair(text, passes=["unwrap", "trailing_whitespace"], options=opts).text
@@ -256,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         ("en, textwrap (no hyphens), default (auto)", run_en(rng2, en, n, args.show, typeset=False)),
         ("en held-out, word wrap + hyphens, default", run_en(rng2, held, n, args.show)),
         ("en held-out, textwrap, default", run_en(rng2, held, n, args.show, typeset=False)),
+        ("en, + stray blank lines, default", run_en(rng2, en, n, args.show, stray=0.15)),
+        ("en held-out, + stray blank lines, default", run_en(rng2, held, n, args.show, stray=0.15)),
         ("en one paragraph per line unchanged", run_untouched_en(rng2, en + held, n, False)),
         ("en adversarial fragment lines unchanged", run_untouched_en(rng2, en + held, n, True)),
     ]

@@ -194,6 +194,17 @@ def test_english_lines_of_chance_length_stay() -> None:
     assert same >= 0.99 * 300
 
 
+def test_english_page_break_inside_a_sentence_joins() -> None:
+    paras = EN_HELDOUT[:3]
+    blocks = [textwrap.fill(p, 60) for p in paras]
+    lines = blocks[1].split("\n")
+    cut = next(i for i, ln in enumerate(lines[:-1]) if ln[-1].isalpha() and lines[i + 1][0].islower())
+    blocks[1] = "\n".join(lines[: cut + 1]) + "\n\n" + "\n".join(lines[cut + 1 :])
+    assert unwrap("\n\n".join(blocks) + "\n") == "\n\n".join(paras) + "\n"
+    # a paragraph that ends on a full stop stays a paragraph
+    assert unwrap("\n\n".join(textwrap.fill(p, 60) for p in paras) + "\n") == "\n\n".join(paras) + "\n"
+
+
 def test_end_of_line_hyphen_needs_three_letters_after_it() -> None:
     text = "\n".join(textwrap.wrap(EN_HELDOUT[6], 36)) + "\n"
     assert "follow-\nup" in text

@@ -684,6 +684,7 @@ class _Unwrapper:
         self.chinese = chinese
         self.sep = sep
         self.join_blank = join_blank and cjk
+        self.latin_blank = join_blank and not cjk
         self.ctx = ctx
         nonblank = [ln for ln in lines if not ln.blank and not ln.protected]
         indents = Counter(_indent_of(ln) for ln in nonblank)
@@ -770,6 +771,8 @@ class _Unwrapper:
         ab, bb = a.body, b.body
         if a.protected or b.protected:
             return 0.0, ""
+        if k > 0 and not self.cjk:
+            return self._join_latin_blank(a, b, k)
         if k > 0 and not self.join_blank:
             return 0.0, ""
         # a character-count wrap has no line-start rules: "吃吧\n，结果"
@@ -945,6 +948,27 @@ class _Unwrapper:
         if cont == 0 or caps > cont:
             return set()
         return {ln.index for blk in good for ln in blk}
+
+    def _join_latin_blank(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
+        """A page or column break (blank lines) inside a sentence of wrapped Latin prose.
+
+        The text has wrapped paragraphs; line A reaches the width and stops
+        inside a clause (a word or a comma, no full stop or colon); B goes
+        on in lower case.  Clean text never breaks a paragraph there.
+        """
+        ab, bb = a.body, b.body
+        if (
+            not self.latin_blank
+            or k > 2
+            or self.wrap is None
+            or self.latin_ok == set()  # the text shows no wrapped paragraph
+            or not (ab[-1].isalpha() or ab[-1] in ",-")
+            or not bb[0].islower()
+            or _starts_paragraph(bb, _indent_of(b), self.typical_indent)
+            or not self.full(a, b)
+        ):
+            return 0.0, ""
+        return 0.7, "blank line inside a sentence (page or column break)"
 
     def _join_latin_doc(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
         if k > 0 or self.wrap is None:
