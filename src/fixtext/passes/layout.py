@@ -31,9 +31,9 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -50,6 +50,10 @@ _KANA_RE = re.compile(f"[{KANA}]")
 _HANGUL_RE = re.compile(f"[{HANGUL}]")
 _CJK_ANY = re.compile(f"[{HAN}{KANA}\u3000-\u303f\uff00-\uffef“”‘’…—]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_KANA_RUN = re.compile(f"[{KANA}]+")
+_HANGUL_RUN = re.compile(f"[{HANGUL}]+")
+_LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
 #: Characters that end a sentence (a closing quote/bracket after one of
 #: these still ends it).
@@ -77,6 +81,14 @@ _BULLET = frozenset(
     "●○◆◇■□▲△▼▽★☆※•▪►◎◉-*+>#|"
 )  # not "·": it joins names (强州府·大凯里) and may open a wrapped line
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+#: A horizontal rule or a setext heading underline; a Markdown link definition.
+_RULE = re.compile(r"[-=_*~#+.\s]{2,}")
+#: Lines that start an entry of their own in Latin text: a Markdown link
+#: definition ``[id]: url``, a numbered reference ``[12]``.
+_LATIN_ITEM = re.compile(r"\[[^\]]+\]:\s|\[\d{1,3}\]")
+#: Two columns of a table aligned with spaces (not the two spaces a typist
+#: leaves after a sentence).
+_SPACE_COLUMNS = re.compile(r"[^\s.!?:;,]  +\S")
 
 
 def lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
@@ -110,13 +122,19 @@ _WIDE = re.compile(
 )
 
 
+_NARROW = re.compile(_WIDE.pattern.replace("[", "[^", 1))
+
+
 def display_width(s: str) -> int:
     """Columns a line takes in a monospaced layout (East Asian wide = 2).
 
     >>> display_width("中文ab"), display_width("，。ab")
     (6, 6)
     """
-    return len(s) + len(_WIDE.findall(s))
+    if s.isascii():
+        return len(s)
+    # count the narrow characters: in CJK text they are the few
+    return 2 * len(s) - len(_NARROW.findall(s))
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +148,12 @@ class ScriptProfile:
 
     @classmethod
     def of(cls, text: str) -> ScriptProfile:
+        # runs, not characters: far fewer match objects on long text
         return cls(
-            len(_HAN_RE.findall(text)),
-            len(_KANA_RE.findall(text)),
-            len(_HANGUL_RE.findall(text)),
-            len(_LATIN_RE.findall(text)),
+            sum(map(len, _HAN_RUN.findall(text))),
+            sum(map(len, _KANA_RUN.findall(text))),
+            sum(map(len, _HANGUL_RUN.findall(text))),
+            sum(map(len, _LATIN_RUN.findall(text))),
         )
 
     @property
@@ -271,7 +290,8 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
         elif cjk and not _CJK_ANY.search(b) and re.search(r"[A-Za-z0-9]", b):
             # ASCII or Latin lines inside CJK text: URLs, code, English
             ln.protected = True
-        elif not cjk and _CODE_LINE.search(b):
+        elif not cjk and (_CODE_LINE.search(b) or b[0] == ">" or _SPACE_COLUMNS.search(b)):
+            # program text, quoted mail ("> "), space-aligned columns
             ln.protected = True
 
 
@@ -283,6 +303,11 @@ def _starts_paragraph(b: str, indent: int, typical_indent: int) -> bool:
     """Marker-like paragraph start: indent beyond the usual, a bullet or a list marker."""
     if indent > typical_indent and indent >= 1:
         return True
+    return _marker_start(b)
+
+
+def _marker_start(b: str) -> bool:
+    """A bullet or a list marker opens the line."""
     if b[0] in _BULLET and not (b[0] in "-*+" and len(b) > 1 and b[1] not in " \t"):
         return True
     return bool(_LIST_MARKER.match(b))
@@ -334,7 +359,7 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
         return None
     best: WrapWidth | None = None
     best_score = 0.0
-    for measure in ("chars", "cols"):
+    for measure in ("chars", "cols") if cjk else ("chars",):
         sizes = [len(b) if measure == "chars" else display_width(b) for b in bodies]
         counts = Counter(sizes)
         # tight slack: an exact character-count wrap (or 1 column for a wide
@@ -342,13 +367,33 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
         unit = 1 if measure == "chars" else 2
         tight = 0 if measure == "chars" else 1
         ordered = sorted(sizes)
-        for slack in (tight, (4 if cjk else 12) * unit):
+        # (Latin text is wrapped by words, never at an exact count: lines of
+        # one length there are a coincidence)
+        for slack in (tight, 4 * unit) if cjk else (12 * unit,):
             for v in counts:
                 if v < (6 if cjk else 30) * unit:
                     continue
                 # cheap count first (most candidate widths fail here): lines
                 # in [v - slack, v], repeated lines included
-                if bisect.bisect_right(ordered, v) - bisect.bisect_left(ordered, v - slack) < 2:
+                cnt = bisect.bisect_right(ordered, v) - bisect.bisect_left(ordered, v - slack)
+                if cnt < 2:
+                    continue
+                # cheap bounds before the distinct lines are collected: the
+                # distinct count ``sup`` below is at most ``cnt``, so every
+                # test that ``cnt`` fails ``sup`` fails too
+                half = n - bisect.bisect_left(ordered, (v + 1) // 2)  # lines >= v / 2
+                strict = cjk and slack != tight
+                pair_ok = slack == tight and 12 * unit <= v <= 40 * unit
+                if (
+                    (cnt < 3 and not pair_ok)
+                    or (slack == tight and cnt < 0.4 * half)
+                    or (slack != tight and cnt < (8 if cjk else 5))
+                    or cnt < (0.5 if strict else 0.25) * half
+                    or cnt * (1.15 if slack == tight else 1.0) + 0.01 <= best_score
+                ):
+                    continue
+                over = n - bisect.bisect_right(ordered, v + (slack if slack else unit))
+                if over > (0.05 if strict else 0.15) * n:
                     continue
                 # distinct lines: a repeated line (a doubled paragraph) is no
                 # evidence of a width
@@ -373,18 +418,13 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
                 # Exact widths: 40 % of them (every line but a paragraph's
                 # last is).  Loose widths (PDF justification): 8 lines, half
                 # of them, almost none longer.  (Latin word wrap varies by a
-                # word's length and only runs on typeset text or on request:
-                # 5 lines, 15 % longer allowed.)
-                half = sum(1 for s in sizes if s >= v / 2)
-                strict = cjk and slack != tight
+                # word's length: 5 lines within 12 characters, 15 % longer
+                # allowed; latin_blocks asks each block for more evidence.)
                 if slack == tight and sup < 0.4 * half:
                     continue
                 if slack != tight and sup < (8 if cjk else 5):
                     continue
                 if sup < (0.5 if strict else 0.25) * half:
-                    continue
-                over = sum(1 for s in sizes if s > v + (slack if slack else unit))
-                if over > (0.05 if strict else 0.15) * n:
                     continue
                 flow = sum(1 for b in sup_lines if not ends_sentence(b)) / sup
                 # exactly equal lines are strong evidence already; a third of
@@ -412,13 +452,19 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
 
 
 _SEPARATORS = ("auto", "keep", "\n", "\n\n")
-_LATIN_PROSE = ("auto", "always", "never")
+_LATIN_PROSE = ("auto", "typeset", "always", "never")
 _EOL_HYPHEN = re.compile(r"([A-Za-z]{2,})-\n[ \t]*([a-z]{2,})")
 _CODE_SHAPE = re.compile(
     r"^(?:def |class |import |from \S+ import |return\b|elif |else:|try:|except\b|with \S.*:$|@\w"
     r"|#include|#!|//|/\*|\*/|[{}]$|<\w+[ >]|</\w+>)"
     r"|[;{}]$|^[\"'].*[\"'],$|^\w[\w.]*\s*=\s*\S|\)\s*:$|^\s*[\])}],?$"
 )
+
+
+#: Every alternative of _CODE_SHAPE needs one of these characters, or a
+#: keyword with one of these initials at the start: a cheap test first.
+_CODE_CHARS = re.compile(r"[@#/{}<;\"'=)\]]")
+_CODE_INITIALS = frozenset("dcifretw")
 
 
 def _typeset_hyphenation(text: str) -> bool:
@@ -439,16 +485,36 @@ def _typeset_hyphenation(text: str) -> bool:
     return False
 
 
+def _source_code(text: str, ctx: Context | None, lines: list[_Line] | None = None) -> bool:
+    """:func:`_is_source_code` of ``text``, computed once per text object (see :func:`document_script`)."""
+    if ctx is not None:
+        cached = ctx.shared.get("layout.code")
+        if cached is not None and cached[0] is text:
+            return cached[1]  # type: ignore[no-any-return]
+    if lines is not None:
+        code = _is_source_code(lines)
+    else:  # the bodies alone, without building line objects
+        code = _code_shaped([b for b in (ln.strip(" \t\u3000\u00a0") for ln in text.split("\n")) if b])
+    if ctx is not None:
+        ctx.shared["layout.code"] = (text, code)
+    return code
+
+
 def _is_source_code(lines: list[_Line]) -> bool:
     """Program text (Python, C, HTML, JSON …): a fifth of its lines have code shapes.
 
     Measured on this repository's own sources and docs: Python files score
     27-90 %, the Markdown docs 0-14 %, the seeds and dev-case texts 0 %.
     """
-    bodies = [ln.body for ln in lines if not ln.blank]
+    return _code_shaped([ln.body for ln in lines if not ln.blank])
+
+
+def _code_shaped(bodies: list[str]) -> bool:
     if len(bodies) < 5:
         return False
-    shaped = sum(1 for b in bodies if _CODE_SHAPE.search(b))
+    shaped = sum(
+        1 for b in bodies if (b[0] in _CODE_INITIALS or _CODE_CHARS.search(b)) and _CODE_SHAPE.search(b)
+    )
     return shaped * 5 >= len(bodies)
 
 
@@ -464,10 +530,14 @@ class Unwrap:
     dropped only when the joined word is a word (in the document or in the
     packaged English word list).
 
-    ``latin_prose``: Latin (non-CJK) text is joined only when it shows
-    typesetting, a dictionary word hyphenated at a line end (``"auto"``,
-    the default: hand-wrapped Markdown and mail are no damage), always
-    (``"always"``) or never (``"never"``).  Program text is never joined.
+    ``latin_prose``: in Latin (non-CJK) text, ``"auto"`` (default) joins the
+    blocks laid out as wrapped paragraphs (most breaks after a line that
+    reaches the width mid-sentence, the next line going on in lower case;
+    see ``latin_blocks``) and leaves verse, addresses, lists, tables, code,
+    quoted mail and headings alone; a text showing typesetting (a
+    dictionary word hyphenated at a line end) is joined as with
+    ``"always"``.  ``"typeset"`` joins only such text, ``"never"`` none.
+    Program text is never joined.
 
     ``paragraph_separator``: ``"auto"`` (default) writes Chinese documents
     one paragraph per line with no blank lines and leaves the blank lines of
@@ -527,27 +597,69 @@ class Unwrap:
         script = document_script(text, ctx)
         cjk = script.cjk
         lines = _split_lines(text)
-        if _is_source_code(lines):
+        if _source_code(text, ctx, lines):
             return []  # program text with CJK strings or comments is no layout damage
         _mark_protected(lines, cjk)
         content = [ln for ln in lines if not ln.blank and not ln.protected]
         if len(content) < 2 and "\n\n" not in core:
             return []
-        # Hard-wrapped English is an authoring convention (Markdown, mail,
-        # comments), not damage: clean files must stay byte-identical.  Only
-        # typesetting evidence - a dictionary word hyphenated at a line end -
-        # marks text that came out of a PDF or OCR.
-        if (
-            not cjk
-            and self.latin_prose != "always"
-            and (self.latin_prose == "never" or not _typeset_hyphenation(text))
-        ):
+        # Latin text: "auto" joins the blocks that show the evidence of a
+        # wrapped paragraph (_Unwrapper.latin_blocks), every word-wrapped
+        # block once the text shows typesetting (a dictionary word
+        # hyphenated at a line end: it came out of a PDF or OCR).
+        mode = self.latin_prose
+        if not cjk and mode in ("auto", "typeset"):
+            if _typeset_hyphenation(text):
+                mode = "always"
+            elif mode == "typeset":
+                return []
+        if not cjk and mode == "never":
             return []
-        wrap = estimate_wrap_width([ln.body for ln in content], cjk)
+        # (list items in Latin text are lines of their own, short by nature:
+        # they say nothing about the width its paragraphs were wrapped at)
+        wrap = estimate_wrap_width([ln.body for ln in content if cjk or not _marker_start(ln.body)], cjk)
         sep = self.paragraph_separator
         if sep == "auto":
             sep = "\n" if script.chinese else "keep"
-        return _Unwrapper(text, lines, wrap, cjk, script.chinese, sep, self.join_blank_lines, ctx).run()
+        join_blank = self.join_blank_lines and cjk
+        if wrap is None and _nothing_to_join(text, lines, join_blank, sep):
+            return []
+        return _Unwrapper(
+            text, lines, wrap, cjk, script.chinese, sep, self.join_blank_lines, ctx, mode == "always"
+        ).run()
+
+
+def _nothing_to_join(text: str, lines: list[_Line], join_blank: bool, sep: str) -> bool:
+    """With no wrap width, can :class:`_Unwrapper` be proved to propose nothing?
+
+    Without a width no line is *full*, so a break can only be joined inside
+    a run of three neighbouring lines of one width (``local_block_wrap``)
+    or across a blank line; and separators change only where blank lines
+    are to go.  The clean path of most text.
+    """
+    if sep == "\n\n":
+        return False
+    prev: _Line | None = None
+    blanks = 0
+    run = 0  # neighbouring lines (no blank between) of prev's width
+    for ln in lines:
+        if ln.blank:
+            blanks += prev is not None
+            run = 0
+            continue
+        if ln.protected:
+            run = 0
+        elif prev is not None and not prev.protected:
+            if blanks and (join_blank or sep == "\n"):
+                return False
+            run = run + 1 if not blanks and len(prev.body) == len(ln.body) else 1
+            if run >= 3:
+                return False
+        else:
+            run = 1
+        prev = ln
+        blanks = 0
+    return sep != "\n" or not _edge_blanks(text)
 
 
 class _Unwrapper:
@@ -563,6 +675,7 @@ class _Unwrapper:
         sep: str,
         join_blank: bool,
         ctx: Context | None,
+        latin_always: bool = True,
     ) -> None:
         self.text = text
         self.lines = lines
@@ -571,6 +684,7 @@ class _Unwrapper:
         self.chinese = chinese
         self.sep = sep
         self.join_blank = join_blank and cjk
+        self.latin_blank = join_blank and not cjk
         self.ctx = ctx
         nonblank = [ln for ln in lines if not ln.blank and not ln.protected]
         indents = Counter(_indent_of(ln) for ln in nonblank)
@@ -586,6 +700,9 @@ class _Unwrapper:
         self.blank_separated = gaps[True] >= 1 and gaps[True] >= 2 * gaps[False]
         self.newline_separated = gaps[False] >= 1 and gaps[False] >= gaps[True]
         self._vocab: set[str] | None = None
+        self._lower: str | None = None
+        self._compounds: dict[str, list[tuple[str, str]]] = {}
+        self._runs: set[str] | None = None
         self.a_first = True  # is line A the first line of its paragraph?
         self.inline_items = sum(len(_INLINE_ITEM.findall(ln.body[1:])) for ln in nonblank) >= 2
         # long prose lines that end mid-sentence: rare in a document whose
@@ -593,6 +710,10 @@ class _Unwrapper:
         prose = [ln for ln in nonblank if len(ln.body) >= 20 and _has_inner_punct(ln.body)]
         self.prose_unterminated = sum(1 for ln in prose if not _ends_block(ln.body))
         self.prose_count = len(prose)
+        self.latin_ok: set[int] | None = None
+        self.any_blank = any(k > 0 for _, _, k in self._pairs())
+        if not cjk and not latin_always:
+            self.latin_ok = self.latin_blocks()
 
     def _pairs(self) -> Iterator[tuple[_Line, _Line, int]]:
         """(line A, next non-blank line B, number of blank lines between)."""
@@ -615,7 +736,7 @@ class _Unwrapper:
         if w is None:
             return False
         size_a = w.size(a.body)
-        if w.exact or self.cjk:
+        if self.cjk:
             # PDF extraction drops the first-line indent (two ideographs in
             # Chinese typesetting), so a paragraph's first line is that much
             # shorter and still full (seed 001: 42-45 of 50 columns)
@@ -650,6 +771,8 @@ class _Unwrapper:
         ab, bb = a.body, b.body
         if a.protected or b.protected:
             return 0.0, ""
+        if k > 0 and not self.cjk:
+            return self._join_latin_blank(a, b, k)
         if k > 0 and not self.join_blank:
             return 0.0, ""
         # a character-count wrap has no line-start rules: "吃吧\n，结果"
@@ -763,21 +886,150 @@ class _Unwrapper:
             return False  # repeated lines (doubled paragraphs) are no evidence
         return _is_prose("".join(ln.body for ln in run))
 
+    def latin_blocks(self) -> set[int]:
+        """Indices of the lines of Latin blocks laid out as wrapped paragraphs.
+
+        A block is a run of non-blank, unprotected lines.  What a reader
+        takes for a paragraph wrapped at a width: most of its breaks come
+        after a line that is *full* (the next line's first word would not
+        have fitted), most of those full lines stop mid-sentence, and the
+        document's lines after such a break mostly continue the clause
+        (a lower-case word, or after a comma).  Verse starts every line with
+        a capital, lines that each end a sentence have no flow, addresses and
+        lists are short of the width: none of them qualifies.
+        """
+        blocks: list[list[_Line]] = []
+        cur: list[_Line] = []
+        for ln in self.lines:
+            if ln.blank or ln.protected:
+                if len(cur) >= 2:
+                    blocks.append(cur)
+                cur = []
+            else:
+                cur.append(ln)
+        if len(cur) >= 2:
+            blocks.append(cur)
+        good: list[list[_Line]] = []
+        cont = caps = 0
+        w = self.wrap
+        for blk in blocks:
+            breaks = [
+                (a, b)
+                for a, b in itertools.pairwise(blk)
+                if not _starts_paragraph(b.body, _indent_of(b), self.typical_indent)
+            ]
+            pairs = [(a, b) for a, b in breaks if self.full(a, b)]
+            mid = [(a, b) for a, b in pairs if not ends_sentence(a.body)]
+            for a, b in mid:
+                cont += b.body[0].islower() or a.body[-1] in ",;-"
+                caps += b.body[0].isupper()
+            # a line that stops mid-sentence although the next word would
+            # have fitted with a fifth of the width to spare: no wrap cuts
+            # there (lines of random length).  A heading between two
+            # paragraphs is no such line.
+            short = sum(
+                1
+                for a, b in breaks
+                if w is not None
+                and w.size(a.body) + 1 + w.size(_first_token(b.body)) <= 0.8 * w.width
+                and not _ends_block(a.body)
+                and not (
+                    self.heading_like(a) and (a is blk[0] or _ends_block(self.lines[a.index - 1].body or "."))
+                )
+            )
+            if (
+                pairs
+                and 2 * len(pairs) >= len(blk) - 1
+                and 2 * len(mid) >= len(pairs)
+                and short * 10 <= len(breaks)
+            ):
+                good.append(blk)
+        # verse capitalises every line; prose goes on in lower case
+        if cont == 0 or caps > cont:
+            return set()
+        return {ln.index for blk in good for ln in blk}
+
+    def _join_latin_blank(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
+        """A page or column break (blank lines) inside a sentence of wrapped Latin prose.
+
+        The text has wrapped paragraphs; line A reaches the width and stops
+        inside a clause (a word or a comma, no full stop or colon); B goes
+        on in lower case.  Clean text never breaks a paragraph there.
+        """
+        ab, bb = a.body, b.body
+        if (
+            not self.latin_blank
+            or k > 2
+            or self.wrap is None
+            or self.latin_ok == set()  # the text shows no wrapped paragraph
+            or not (ab[-1].isalpha() or ab[-1] in ",-")
+            or not bb[0].islower()
+            or _starts_paragraph(bb, _indent_of(b), self.typical_indent)
+            or not self.full(a, b)
+        ):
+            return 0.0, ""
+        return 0.7, "blank line inside a sentence (page or column break)"
+
     def _join_latin_doc(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
         if k > 0 or self.wrap is None:
             return 0.0, ""
+        if self.latin_ok is not None:
+            if a.index not in self.latin_ok or b.index not in self.latin_ok:
+                return 0.0, ""
+            if ends_sentence(a.body) and self.heading_like(b):
+                return 0.0, ""  # a heading after a paragraph's last line
+            if a.body[0] == "#" or _RULE.fullmatch(b.body) or _LATIN_ITEM.match(b.body):
+                return 0.0, ""  # Markdown heading, rule or signature line, link definition, reference
         ab, bb = a.body, b.body
         if a.text.endswith("  "):  # Markdown hard line break
             return 0.0, ""
         if _starts_paragraph(bb, _indent_of(b), self.typical_indent) or bb[0] in "#>|":
             return 0.0, ""
-        if not self.full(a, b):
+        if self.latin_ok is None and not (ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’" or ends_sentence(ab)):
             return 0.0, ""
-        if not (ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’" or ends_sentence(ab)):
-            return 0.0, ""
-        return (0.6 if ends_sentence(ab) else 0.85), "line reaches the wrap width"
+        if self.full(a, b):
+            if ends_sentence(ab) and self.latin_ok is not None and not self.any_blank:
+                # no blank line anywhere: a paragraph's last line that fills
+                # the width on a full stop looks just like a wrap
+                return 0.55, "sentence end at the wrap width; paragraphs here are not separated"
+            return (0.6 if ends_sentence(ab) else 0.85), "line reaches the wrap width"
+        w = self.wrap
+        if (
+            self.latin_ok is not None
+            and w is not None
+            and not ends_sentence(ab)
+            and w.size(ab) >= 0.8 * w.width
+        ):
+            # inside a block that is a wrapped paragraph, a line a little
+            # short of the width that stops mid-sentence goes on too (text
+            # wrapped by hand, or not greedily)
+            return 0.7, "line near the wrap width inside a wrapped paragraph"
+        return 0.0, ""
 
     # -- joiners -------------------------------------------------------
+    def hyphenated_elsewhere(self, hyph: str, ab: str) -> bool:
+        """Is ``hyph`` (lower case) written in the text outside line ``ab``?"""
+        if self._lower is None:
+            self._lower = self.text.lower()
+            # every in-line hyphen with the letter runs on either side,
+            # indexed by the first three letters after it
+            self._compounds = {}
+            for m in re.finditer(r"(?<![a-z])([a-z]+)-(?=([a-z]+))", self._lower):
+                self._compounds.setdefault(m.group(2)[:3], []).append((m.group(1), m.group(2)))
+        w1, w2 = hyph.split("-")
+        # "w1-w2" occurs in the text iff some hyphen there has w1 ending the
+        # letters before it and w2 starting those after it; only a compound
+        # that occurs at all needs line ``ab`` taken out (rare, linear)
+        return any(
+            left.endswith(w1) and right.startswith(w2) for left, right in self._compounds.get(w2[:3], ())
+        ) and hyph in self._lower.replace(ab.lower() + "\n", "")
+
+    def word_runs(self) -> set[str]:
+        """The text's maximal word-character runs, lower case (``\\bword\\b`` matches)."""
+        if self._runs is None:
+            self._runs = {w.lower() for w in re.findall(r"\w+", self.text)}
+        return self._runs
+
     def vocab(self) -> set[str]:
         if self._vocab is None:
             self._vocab = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", self.text)}
@@ -794,13 +1046,20 @@ class _Unwrapper:
                 w1, w2 = left.group()[:-1], right.group()
                 joined = (w1 + w2).lower()
                 hyph = f"{w1}-{w2}".lower()
+                # A typesetter carries at least three letters to the next
+                # line, so "follow-|up" is the compound follow-up.  Otherwise
+                # the joined word written elsewhere in the document, or a
+                # dictionary word.  (Ambiguous and left so: "plug-|ins" is
+                # plug-ins or plugins, "with-|out" without.)
                 if (
                     y.islower()
-                    and hyph not in self.text.lower().replace(ab.lower() + "\n", "")
+                    and len(w2) >= 3
+                    and not self.hyphenated_elsewhere(hyph, ab)
                     and (
                         (
-                            joined in self.vocab() - {w2.lower(), w1.lower()}
-                            and re.search(rf"(?i)\b{re.escape(w1 + w2)}\b", self.text)
+                            joined in self.vocab()
+                            and joined not in (w1.lower(), w2.lower())
+                            and joined in self.word_runs()
                         )
                         or joined in english_words()
                     )
@@ -843,20 +1102,20 @@ class _Unwrapper:
             elif self.sep == "\n\n" and self.text[a.end : b.start] != "\n\n":
                 edits.append(Edit(a.end, b.start, "\n\n", "one blank line between paragraphs", 0.9))
         if self.sep == "\n":
-            edits.extend(self._edge_blanks())
+            edits.extend(_edge_blanks(self.text))
         return edits
 
-    def _edge_blanks(self) -> list[Edit]:
-        """Blank lines before the first and after the last paragraph."""
-        out = []
-        text = self.text
-        m = re.match(r"(?:[ \t\u3000]*\n)+", text)
-        if m and m.end() < len(text):
-            out.append(Edit(0, m.end(), "", "blank lines before the first paragraph removed", 0.9))
-        m2 = re.search(r"\n(?:[ \t\u3000]*\n)+[ \t\u3000]*\Z", text)
-        if m2 and m2.start() > 0:
-            out.append(Edit(m2.start(), len(text), "\n", "blank lines after the last paragraph removed", 0.9))
-        return out
+
+def _edge_blanks(text: str) -> list[Edit]:
+    """Blank lines before the first and after the last paragraph."""
+    out = []
+    m = re.match(r"(?:[ \t\u3000]*\n)+", text)
+    if m and m.end() < len(text):
+        out.append(Edit(0, m.end(), "", "blank lines before the first paragraph removed", 0.9))
+    m2 = re.search(r"\n(?:[ \t\u3000]*\n)+[ \t\u3000]*\Z", text)
+    if m2 and m2.start() > 0:
+        out.append(Edit(m2.start(), len(text), "\n", "blank lines after the last paragraph removed", 0.9))
+    return out
 
 
 def _pmi(model: object, a: str, b: str) -> float:
@@ -969,16 +1228,10 @@ class Spacing:
         )
         if not has_space and "add" not in (self.digit_spacing, self.latin_spacing):
             return []
-        script = document_script(text, ctx)
-        if not script.chinese or _is_source_code(_split_lines(text)):
-            return []
-        model = _model(ctx)
         adding = "add" in (self.digit_spacing, self.latin_spacing)
-        # Text whose lines were joined with a space shows it on its long
-        # paragraphs (the spaces recur at the old line width, seed 002); then
-        # a lone gap in another prose line of the same text is a join too.
-        joined = sum(1 for ln in text.split("\n") if _is_prose_line(ln) and _regular_spacing(_gaps(ln))) >= 2
-        edits: list[Edit] = []
+        # the lines that may change come first (cheap); the document-wide
+        # tests run only when there is one
+        todo: list[tuple[str, int]] = []
         in_fence = False
         pos = 0
         for raw in text.split("\n"):
@@ -995,10 +1248,28 @@ class Spacing:
                 continue
             if raw.startswith("    ") and not _HAN_RE.match(raw.strip()[:1] or "a"):
                 continue
+            todo.append((raw, start))
+        if not todo:
+            return []
+        script = document_script(text, ctx)
+        if not script.chinese or _source_code(text, ctx):
+            return []
+        model = _model(ctx)
+
+        # Text whose lines were joined with a space shows it on its long
+        # paragraphs (the spaces recur at the old line width, seed 002); then
+        # a lone gap in another prose line of the same text is a join too.
+        @cache
+        def joined() -> bool:
+            lines = text.split("\n")
+            return sum(1 for ln in lines if _is_prose_line(ln) and _regular_spacing(_gaps(ln))) >= 2
+
+        edits: list[Edit] = []
+        for raw, start in todo:
             edits.extend(self._line(raw, start, model, joined))
         return edits
 
-    def _line(self, line: str, off: int, model: object | None, joined: bool) -> list[Edit]:
+    def _line(self, line: str, off: int, model: object | None, joined: Callable[[], bool]) -> list[Edit]:
         out: list[Edit] = []
         body = line.strip(" \t\u3000\u00a0")
         prose = bool(re.search("[，。；！？]", body)) and len(body) >= 12
@@ -1034,7 +1305,7 @@ class Spacing:
             elif prose and "\u3000" in g.group():
                 out.append(Edit(s, e, "", "full-width space inside a paragraph", 0.7))
             elif prose and not _credit_like(line, g.start()):
-                if joined:
+                if joined():
                     out.append(
                         Edit(
                             s,
