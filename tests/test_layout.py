@@ -463,3 +463,60 @@ def test_layout_and_typography_reach_a_fixed_point(chars: list[str]) -> None:
     assert fixtext.repair(r.text, passes=passes).text == r.text
     assert r.log.revert(r.text) == text
     assert r.log.replay(text) == r.text
+
+
+def test_wrapped_mojibake_paragraph_is_joined_after_its_repair() -> None:
+    """The extractor wrapped the *garbled* text, at the width of the rest:
+    three UTF-8 bytes read as GBK are one and a half characters, so once
+    repaired those lines are a third short of the width.  Their width in
+    the input (``Context.original_span``) decides."""
+    clean = [
+        "设计施工简单，可塑性强，适用范围广泛。本公厕建造费用少于十五万元，远低于一般公厕造价。",
+        "连日来整日面对屏幕以及狭小的空间，逐渐感到厌倦，尤其是这几个礼拜以来连续面对艰深的条文。",
+        "今天出门时心里早已经盘算好要先到书店逛逛，傍晚再继续回去工作，想是这么想，可是心里清楚。",
+        "后来买了两本想买很久的书，回家的路上又遇到了多年不见的老同学，我们一起吃了晚饭才分开。",
+    ]
+    damaged = "粪尿分集厕所不用水，粪便干燥过程中水分降低，抗冻能力增强，地区农村厕所建设提供思路。"
+    garbled = damaged.encode("utf-8").decode("gbk", "replace")
+
+    def wrap(s: str, w: int = 24) -> str:
+        return "\n".join(s[i : i + w] for i in range(0, len(s), w))
+
+    doc = "\n\n".join([wrap(clean[0]), wrap(clean[1]), wrap(garbled), wrap(clean[2]), wrap(clean[3])])
+    out = fixtext.repair(doc + "\n").text.split("\n")
+    assert out[:2] == clean[:2] and out[3:] == [*clean[2:], ""]
+    # one line (some characters lost to U+FFFD may come back wrong: not this test's business)
+    assert "尿分集厕所不用水" in out[2] and out[2].endswith("提供思路。")
+
+
+def test_a_repaired_line_is_judged_by_its_width_in_the_input() -> None:
+    """The mechanism behind the test above, without the other evidence
+    unwrap also weighs: ``full`` asks the input when a repair rewrote A."""
+    from fixtext.core import Context, Edit, Pipeline
+    from fixtext.passes.layout import WrapWidth, _split_lines, _Unwrapper
+    from fixtext.passes.mojibake import CjkMojibake
+
+    para = "设计施工简单，可塑性强，适用范围广泛。本公厕建造费用少于十五万元，远低于一般公厕造价。"
+    garbled = "今年的粮食产量再创新高，农民的收入也有了明显的增长。".encode("gbk").decode("latin-1")
+    # the extractor counted the garbled text's characters: 24 of them are
+    # 12 GBK characters once repaired
+    doc = "\n".join([para[:24], para[24:], garbled[:24], garbled[24:]]) + "\n"
+    seen: dict[str, bool] = {}
+
+    class Probe:
+        name = "probe"
+        description = "judge line 3 as unwrap would"
+        enabled_by_default = True
+
+        def find(self, text: str, ctx: Context) -> list[Edit]:
+            lines = _split_lines(text)
+            # (too few lines here to estimate it: the width of the rest of a document)
+            wrap = WrapWidth(width=24, measure="chars", slack=0, exact=True, support=5)
+            for c in (ctx, None):
+                u = _Unwrapper(text, lines, wrap, True, True, "\n", True, c)
+                seen["with ctx" if c else "without"] = u.full(lines[2], lines[3])
+            return []
+
+    text, _ = Pipeline([CjkMojibake(), Probe()]).run(doc)
+    assert text.split("\n")[2] == "今年的粮食产量再创新高，"
+    assert seen == {"with ctx": True, "without": False}

@@ -741,8 +741,40 @@ class _Unwrapper:
             # Chinese typesetting), so a paragraph's first line is that much
             # shorter and still full (seed 001: 42-45 of 50 columns)
             indent = 0 if w.exact or not self.a_first else 2 * (2 if w.measure == "cols" else 1)
-            return size_a >= w.width - w.slack - indent
+            if size_a >= w.width - w.slack - indent:
+                return True
+            # An earlier repair rewrote the line (mojibake reversed: the
+            # extractor wrapped the garbled text, three UTF-8 bytes read as
+            # one and a half GBK characters): judge it by its width in the input.
+            before = self.input_body(a)
+            return before is not None and w.size(before) >= w.width - w.slack - indent
         return size_a + 1 + w.size(_first_token(b.body)) > w.width
+
+    def input_body(self, a: _Line) -> str | None:
+        """Line A's body as it was in the input, if earlier passes rewrote it.
+
+        A repair of mojibake that a wrap cut through (a character's bytes on
+        two lines) rewrites the lines as one block and keeps its breaks:
+        then the block's lines and the input's lines correspond in order.
+        """
+        ctx = self.ctx
+        if ctx is None or ctx.posmap is None:
+            return None
+        span = self.input_span(a)
+        before = ctx.original[span[0] : span[1]]
+        if before == a.body:
+            return None
+        if "\n" in before:
+            block = [ln for ln in self.lines if not ln.blank and self.input_span(ln) == span]
+            parts = before.split("\n")
+            if len(block) != len(parts) or a not in block:
+                return None
+            before = parts[block.index(a)]
+        return before.strip(" \t\u3000\u00a0")
+
+    def input_span(self, a: _Line) -> tuple[int, int]:
+        assert self.ctx is not None
+        return self.ctx.original_span(a.body_start, a.body_end)
 
     def heading_like(self, b: _Line) -> bool:
         """Short, no sentence punctuation inside or at the end: a heading or byline."""
