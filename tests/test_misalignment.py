@@ -267,3 +267,30 @@ def test_log_explains_the_fix():
     text = result.log.to_text()
     assert "misaligned_gbk" in text and "nats" in text
     assert unicodedata.is_normalized("NFC", result.text)
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "她笑着说，“这是我们自己种的菜，吃起来就是香”。说完又去忙了。",
+        # 啊” re-paired out of step is A1 A1, an ideographic space the page saved as '?'
+        "他回头喊道，“快来看啊”。大家都跑了过去，围着那棵老树看个不停。",
+    ],
+)
+def test_junk_byte_before_an_opening_quote_after_a_comma(clean: str) -> None:
+    """A junk byte A3 before “ (A1 B0) pairs with its lead: ！, folded to '!'."""
+    data = clean.encode("gbk")
+    i = data.index("“".encode("gbk"))
+    damaged = damage_decode(data[:i] + b"\xa3" + data[i:]).replace("\u3000", "?")
+    assert ",!" in damaged
+    assert fixtext.repair(damaged).text == clean
+
+
+def test_the_word_lexicon_chooses_a_lost_byte_the_character_model_gets_wrong() -> None:
+    """平方米 against 平方面: the character model knows pairs inside words only."""
+    from fixtext.lexicon import get_lexicon
+
+    lex = get_lexicon()
+    pairs = [("平方米，", "平方面，"), ("春天来了，", "春天来临，"), ("灯火通明，", "灯火通民，")]
+    for right, wrong in pairs:
+        assert lex.score(right) > lex.score(wrong)

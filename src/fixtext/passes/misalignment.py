@@ -95,8 +95,10 @@ _UNKNOWN = -1  # a byte whose value was lost ('?' in the damaged text)
 def _byte_options(ch: str) -> list[tuple[int, ...]]:
     """The byte sequences a damaged character can stand for."""
     if ch == "?":
-        # the page's replacement for a byte it could not pair
-        return [(_UNKNOWN,)]
+        # the page's replacement for a byte it could not pair; or for an
+        # ideographic space (A1 A1) it saved as '?' like its &nbsp; which a
+        # slipped decoder may have made of two real bytes
+        return [(_UNKNOWN,), (0xA1, 0xA1)]
     if ch.isascii():
         o = ord(ch)
         opts: list[tuple[int, ...]] = [(o,)]
@@ -375,6 +377,7 @@ def fill(
     """
     chars: list[str] = []
     prior = 0.0
+    lex = _lexicon()
     for i, s in enumerate(slots):
         if isinstance(s, str):
             chars.append(s)
@@ -382,6 +385,16 @@ def fill(
         lctx = (left + "".join(chars))[-1:]
         nxt = slots[i + 1] if i + 1 < len(slots) else None
         rctx = nxt if isinstance(nxt, str) else (right[:1] if nxt is None else "")
+        # a wider window for the word lexicon: known characters up to the
+        # next unknown slot
+        lwide = (left + "".join(chars))[-3:]
+        rwide = ""
+        for t in slots[i + 1 :]:
+            if not isinstance(t, str) or len(rwide) >= 3:
+                break
+            rwide += t
+        else:
+            rwide = (rwide + right)[:3]
         best: tuple[float, str, float] | None = None
         for ch, cost in _candidates(s):
             if not _usable(ch, model):
@@ -396,6 +409,8 @@ def fill(
             if doc_pairs and (lctx + ch in doc_pairs or ch + rctx in doc_pairs):
                 p += DOC_PAIR_BONUS
             sc = model.total(lctx + ch + rctx) + p
+            if lex is not None and _is_han(ch):
+                sc += LEXICON_WEIGHT * lex.score(lwide + ch + rwide)
             if best is None or sc > best[0]:
                 best = (sc, ch, p)
         if best is None:
@@ -403,6 +418,18 @@ def fill(
         chars.append(best[1])
         prior += best[2]
     return "".join(chars), prior
+
+
+#: Weight of the word lexicon's segmentation score (``fixtext.lexicon``)
+#: next to the character model when a lost byte is chosen: the character
+#: model knows pairs inside words only (平方面 beats 平方米 there).
+LEXICON_WEIGHT = 1.0
+
+
+def _lexicon() -> Any:
+    from ..lexicon import get_lexicon
+
+    return get_lexicon()
 
 
 def _confidence(margin: float) -> float:
@@ -419,6 +446,10 @@ _ANNOTATION_AT = re.compile(f"\\(({PINYIN_SYLLABLE})\\)")
 _ANNOTATION_TAIL = re.compile(f"({PINYIN_SYLLABLE})\\)")
 _TRIGGER = re.compile("[?\ue000-\uf8ff]")
 _TRAIL_A1: re.Pattern[str] | None = None
+#: '!' after Chinese text or a folded mark, with slip debris soon after.
+_FOLDED_BANG = re.compile(
+    "(?<=[,.;:\\x80-\\U0010ffff])!(?=[^\\n]{0,12}[A-Za-z\ue000-\uf8ff?@#$&*+<=>\\[\\]^_`{|}~\\\\])"
+)
 
 
 def _trail_a1() -> re.Pattern[str]:
@@ -594,6 +625,11 @@ class MisalignedGbk:
                 continue  # a run of three or more: &nbsp; spacing (placeholders)
             anchors.append((i, {"start": i + 1, "lead": _UNKNOWN}, "a lost byte ('?') put GBK out of step"))
         for m in _trail_a1().finditer(line):
+            i = m.start()
+            anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
+        for m in _FOLDED_BANG.finditer(line):
+            # junk byte A3 + the A1 lead of the next mark (“ ” 、 。) read as
+            # ！ (A3 A1), which the page folded to '!'
             i = m.start()
             anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
 
