@@ -331,11 +331,17 @@ def fill_lost(
     missing_tail: int = 0,
     at_line_end: bool = False,
     profile: Profile | None = None,
+    certain_only: bool = False,
 ) -> tuple[bytearray, list[Guess], list[int]]:
     """Fill the lost bytes (and ``missing_tail`` cut-off bytes) in place.
 
     Returns (buffer, guesses, unfilled wildcard positions).  Lost bytes less
     than 4 bytes apart are filled jointly (one character can lose two).
+
+    ``certain_only``: fill only clusters where exactly one filling is
+    consistent with the damage (the writer's structure and the reader losing
+    those bytes again); the model is not asked.  For readings the model
+    cannot judge: the intermediate text of a double chain is itself mojibake.
     """
     buf = bytearray(buf)
     positions = list(wild)
@@ -377,6 +383,7 @@ def fill_lost(
         scored: list[tuple[float, tuple[int, ...]]] = []
         lctx = left if left and not ("\udc80" <= left <= "\udcff") else ""
         base = model.logp(lctx) if lctx else 0.0
+        consistent = 0
         for combo in itertools.product(*choices):
             for p, v in zip(cl, combo, strict=True):
                 buf[p] = v
@@ -388,6 +395,12 @@ def fill_lost(
             text, pending = got
             if not text:
                 continue
+            consistent += 1
+            if certain_only:
+                if consistent > 1 or p1 >= tail_start:
+                    break
+                scored.append((0.0, combo))
+                continue
             # A filling after which the bytes stop decoding is worse than one
             # that keeps them valid (unless all stop: the edge of the span).
             s = model.total(lctx + text) - base - (8.0 * pending if pending >= 0 else 6.0)
@@ -396,7 +409,7 @@ def fill_lost(
             if profile is not None:
                 s += profile.adjust(text, model)
             scored.append((s, combo))
-        if not scored:
+        if not scored or (certain_only and consistent != 1):
             unfilled.extend(p for p in cl if p < tail_start)
             for p in cl:
                 buf[p] = 0x80
@@ -647,6 +660,10 @@ def reverse_layer(
         if intact and model.score(intact) > _PLAUSIBLE:
             prof = profile_of(probe_text, model, hint)
             buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
+        elif wild:
+            # Not text (yet): the intermediate reading of a double chain.
+            # Bytes the damage itself determines are filled all the same.
+            buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, certain_only=True)
         else:
             unfilled = list(wild)
     guesses = restored + guesses
