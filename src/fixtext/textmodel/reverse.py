@@ -287,9 +287,14 @@ class Profile:
                 v == 1 and self.simp >= 2 and self.simp > 3 * self.trad
             ):
                 s -= 3.0
-            if ch in self.chars:
+            if ch in self.chars or ("\ufe50" <= ch <= "\ufe6b" and self.small_forms):
+                # (a document that writes ﹐ writes ﹖ too: one style)
                 s += 1.5
         return s
+
+    @property
+    def small_forms(self) -> bool:
+        return any("\ufe50" <= c <= "\ufe6b" for c in self.chars)
 
 
 def profile_of(text: str, model: TextModel, extra: frozenset[str] = frozenset()) -> Profile:
@@ -445,7 +450,9 @@ def _reproduces_loss(
         for p in cluster:
             if p >= tail_start:
                 continue
-            stop = end
+            # Bytes cut off the end were never read: the reader met the end
+            # of its input there (and a lone lead byte at the end is lost).
+            stop = min(end, tail_start)
             if writer == "utf-8" and p + 1 < end and 0x80 <= buf[p + 1] <= 0xBF:
                 # the writer's character ends at p and a stray continuation
                 # byte follows: the garbled stream ended here (a partial
