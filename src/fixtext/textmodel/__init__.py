@@ -125,11 +125,11 @@ _FINAL_BONUS["）"] = 1.0
 _FINAL_BONUS.update({ch: -3.0 for ch in "，、：；（“「『《【"})
 _FINAL_BONUS.update({a: _FINAL_BONUS[b] for a, b in _SMALL_FORMS.items() if b in _FINAL_BONUS})
 
-#: The sentence-final question particles (吗 嗎 呢 么 麼) are followed by a
+#: The yes-no question particles (吗 嗎 么 麼) are followed by a
 #: question mark far more often than by any other mark: the one pair of
 #: punctuation context the word tables (which hold no punctuation) lack.
-_QUESTION_PARTICLES = frozenset("吗嗎呢么麼")
-_QUESTION_MARKS = frozenset("？?﹖")
+_QUESTION_PARTICLES = frozenset("吗嗎么麼")
+_QUESTION_MARKS = frozenset("？﹖")
 QUESTION_BONUS = 2.0
 
 

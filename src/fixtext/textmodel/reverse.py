@@ -453,10 +453,11 @@ def _reproduces_loss(
             # Bytes cut off the end were never read: the reader met the end
             # of its input there (and a lone lead byte at the end is lost).
             stop = min(end, tail_start)
-            if writer == "utf-8" and p + 1 < end and 0x80 <= buf[p + 1] <= 0xBF:
-                # the writer's character ends at p and a stray continuation
-                # byte follows: the garbled stream ended here (a partial
-                # span), and what follows was never read with the reader
+            if writer == "utf-8" and p + 1 < end and not _utf8_char_at(buf, p + 1, end):
+                # the writer's character ends at p and what follows is not
+                # UTF-8 (a stray continuation byte, or the bytes of the clean
+                # text after a garbled span): the garbled stream ended here,
+                # and what follows was never read with the reader
                 q = p
                 while q > 0 and p - q < 3 and 0x80 <= buf[q] <= 0xBF:
                     q -= 1
@@ -468,6 +469,26 @@ def _reproduces_loss(
                 return False
     except LookupError:
         return True
+    return True
+
+
+def _utf8_char_at(buf: bytearray, i: int, end: int, chars: int = 3) -> bool:
+    """Valid UTF-8 characters (up to ``chars`` of them, or to ``end``) start
+    at ``i``.  Three characters: legacy CJK bytes pass for one UTF-8
+    character now and then (夜 in GBK is D2 B9), for three almost never."""
+    for _ in range(chars):
+        if i >= end:
+            return True
+        n = _utf8_len(buf[i])
+        if n == 0:
+            return False
+        if i + n > end:
+            return all(0x80 <= c <= 0xBF for c in buf[i + 1 : end])
+        try:
+            bytes(buf[i : i + n]).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        i += n
     return True
 
 
