@@ -337,6 +337,7 @@ def fill_lost(
     at_line_end: bool = False,
     profile: Profile | None = None,
     certain_only: bool = False,
+    inner: tuple[str, str] | None = None,
 ) -> tuple[bytearray, list[Guess], list[int]]:
     """Fill the lost bytes (and ``missing_tail`` cut-off bytes) in place.
 
@@ -347,6 +348,11 @@ def fill_lost(
     consistent with the damage (the writer's structure and the reader losing
     those bytes again); the model is not asked.  For readings the model
     cannot judge: the intermediate text of a double chain is itself mojibake.
+
+    ``inner``: the (writer, reader) of the layer below, for such an
+    intermediate reading: each filling is judged by the text the next
+    reversal makes of a window around it (the same chain run twice is the
+    usual double mojibake).
     """
     buf = bytearray(buf)
     positions = list(wild)
@@ -388,6 +394,10 @@ def fill_lost(
         scored: list[tuple[float, tuple[int, ...]]] = []
         lctx = left if left and not ("\udc80" <= left <= "\udcff") else ""
         base = model.logp(lctx) if lctx else 0.0
+        if inner is not None:
+            # A few characters of left context: the inner writer's character
+            # may begin in the reading's previous characters.
+            b_in = _boundary(buf, known, max(known, b - 12), writer)[0]
         consistent = 0
         for combo in itertools.product(*choices):
             for p, v in zip(cl, combo, strict=True):
@@ -408,6 +418,12 @@ def fill_lost(
                 continue
             # A filling after which the bytes stop decoding is worse than one
             # that keeps them valid (unless all stop: the edge of the span).
+            if inner is not None:
+                seg = bytes(buf[b_in:end]).decode(writer, "replace")
+                sc = _inner_score(seg, inner, model)
+                if sc is not None:
+                    scored.append((sc, combo))
+                continue
             s = model.total(lctx + text) - base - (8.0 * pending if pending >= 0 else 6.0)
             if final and at_line_end:
                 s += model.final_bonus(text[-1])
@@ -429,6 +445,43 @@ def fill_lost(
         guesses.append(Guess(p0, p1 + 1, 1.0 / z, truncated=p1 >= tail_start))
         known = b
     return buf, guesses, unfilled
+
+
+#: What a character lost in the layer below costs when a filling of this
+#: layer is judged by the next reversal: the next layer fills it with a
+#: plausible character (about this log-probability), so a lost character is
+#: not the debris that undecodable bytes are.
+_LOST_CHAR_LOGP = -7.0
+
+
+def _inner_score(seg: str, inner: tuple[str, str], model: TextModel) -> float | None:
+    """Score of ``seg`` read once more backwards through ``inner``.
+
+    U+FFFD in ``seg`` is a byte the layer below lost: its character costs
+    ``_LOST_CHAR_LOGP``; other bytes that do not decode cost as U+FFFD."""
+    enc = encode_reader(seg, inner[1])
+    if enc is None:
+        return None
+    buf = enc.buf
+    for w in enc.wild:
+        buf[w] = 0xFF
+    text = bytes(buf).decode(inner[0], "surrogateescape")
+    total = 0.0
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        if "\udc80" <= text[i] <= "\udcff":
+            total += model.total(text[start:i])
+            j = i
+            while j < n and "\udc80" <= text[j] <= "\udcff":
+                j += 1
+            run = text[i:j]
+            total += _LOST_CHAR_LOGP if "\udcff" in run else model.logp("\ufffd") * len(run)
+            i = start = j
+        else:
+            i += 1
+    return total + model.total(text[start:])
 
 
 def _reproduces_loss(
@@ -690,8 +743,18 @@ def reverse_layer(
             buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
         elif wild:
             # Not text (yet): the intermediate reading of a double chain.
-            # Bytes the damage itself determines are filled all the same.
-            buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, certain_only=True)
+            # Bytes the damage itself determines are filled all the same; if
+            # the same chain read once more makes text, that text judges the
+            # others.
+            again = encode_reader(probe_text.replace("\udcff", "\ufffd"), reader)
+            inner = None
+            if again is not None:
+                read2 = bytes(again.buf).decode(writer, "replace").replace("\ufffd", "")
+                if read2 and model.score(read2) > _PLAUSIBLE:
+                    inner = (writer, reader)
+            buf, guesses, unfilled = fill_lost(
+                buf, wild, writer, reader, model, certain_only=inner is None, inner=inner
+            )
         else:
             unfilled = list(wild)
     guesses = restored + guesses
