@@ -205,6 +205,10 @@ class TextModel:
         """Code points (BMP) the model does not find rare, for fast scanners."""
         return [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF and self.logp(chr(cp)) >= RARE_LOGP]
 
+    def known_chars(self) -> list[str]:
+        """The characters of the tables and the common punctuation marks."""
+        return [*self._uni, *_COMMON_CJK_PUNCT]
+
     def known_pairs(self, text: str) -> int:
         """How many adjacent pairs of ``text`` are word-internal pairs of the tables."""
         big = self._big

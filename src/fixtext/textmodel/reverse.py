@@ -364,13 +364,17 @@ def fill_lost(
     if not positions:
         return buf, [], []
     clusters: list[list[int]] = []
+    # Bytes of one character are filled jointly: up to 4 in UTF-8, 2 in the
+    # double-byte codecs.
+    span = 4 if writer == "utf-8" else 2
     for p in positions:
-        if clusters and p - clusters[-1][-1] < 4:
+        if clusters and p - clusters[-1][-1] < span:
             clusters[-1].append(p)
         else:
             clusters.append([p])
     lost_vals = lost_byte_values(reader)
-    any_vals = tuple(range(0x80, 0x100))
+    # A cut-off byte: a UTF-8 continuation, or a legacy codec's trail byte.
+    any_vals = tuple(range(0x80, 0x100)) if writer == "utf-8" else tuple(range(0x40, 0xFF))
     guesses: list[Guess] = []
     unfilled: list[int] = []
     known = 0  # a character boundary at or before the next cluster
@@ -378,6 +382,19 @@ def fill_lost(
         p0, p1 = cl[0], cl[-1]
         nxt = clusters[ci + 1][0] if ci + 1 < len(clusters) else len(buf)
         b, left = _boundary(buf, known, p0, writer)
+        lctx0 = left if left and not ("\udc80" <= left <= "\udcff") else ""
+        if at_line_end and not missing_tail and ci == len(clusters) - 1 and p1 == len(buf) - 1:
+            # The very last byte was lost: it may have been a lead byte
+            # whose trail was cut off (the reader loses a lone lead byte at
+            # the end), so the last character's length is open.
+            got = _fill_open_end(buf, b, cl, lctx0, writer, reader, model, profile, lost_vals, len(buf))
+            if got is not None:
+                enc, post = got
+                cut = len(enc) > len(buf) - b
+                buf[b:] = enc
+                guesses.append(Guess(p0, len(buf), post, truncated=cut))
+                known = b
+                continue
         end = min(p1 + _WINDOW, nxt)
         final = end == len(buf)
         choices = [lost_vals if p < tail_start else any_vals for p in cl]
@@ -388,7 +405,19 @@ def fill_lost(
             ]
         n_combos = math.prod(len(c) for c in choices)
         if n_combos > _MAX_COMBOS:
-            unfilled.extend(p for p in cl if p < tail_start)
+            # Too many byte combinations: at the very end of the bytes (a
+            # lost lead byte and its cut-off trail: the whole last character
+            # is unknown) choose among the model's known characters instead.
+            got = None
+            if p1 == len(buf) - 1 and at_line_end:
+                got = _fill_open_end(buf, b, cl, lctx0, writer, reader, model, profile, lost_vals, tail_start)
+            if got is None:
+                unfilled.extend(p for p in cl if p < tail_start)
+                known = b
+                continue
+            enc, post = got
+            buf[b:] = enc
+            guesses.append(Guess(p0, len(buf), post, truncated=True))
             known = b
             continue
         scored: list[tuple[float, tuple[int, ...]]] = []
@@ -452,6 +481,88 @@ def fill_lost(
 #: plausible character (about this log-probability), so a lost character is
 #: not the debris that undecodable bytes are.
 _LOST_CHAR_LOGP = -7.0
+
+
+_KNOWN_CHARS: dict[str, dict[int, list[tuple[bytes, str]]]] = {}
+#: Characters rarer than this are left out of whole-character choices:
+#: together they hold a negligible share of the probability.
+_CHOICE_LOGP = -12.0
+
+
+def _known_encoded(writer: str, model: TextModel) -> dict[int, list[tuple[bytes, str]]]:
+    """The model's known characters in ``writer``'s bytes, by first byte."""
+    by_first = _KNOWN_CHARS.get(writer)
+    if by_first is None:
+        by_first = {}
+        for ch in model.known_chars():
+            if model.logp(ch) < _CHOICE_LOGP:
+                continue
+            try:
+                enc = ch.encode(writer)
+            except UnicodeEncodeError:
+                continue
+            by_first.setdefault(enc[0], []).append((enc, ch))
+        _KNOWN_CHARS[writer] = by_first
+    return by_first
+
+
+def _fill_open_end(
+    buf: bytearray,
+    b: int,
+    cluster: list[int],
+    lctx: str,
+    writer: str,
+    reader: str,
+    model: TextModel,
+    profile: Profile | None,
+    lost_vals: tuple[int, ...],
+    tail_start: int,
+) -> tuple[bytes, float] | None:
+    """The last character, from ``b`` to the end, holds lost bytes and may
+    have been cut short: choose it among the model's known characters whose
+    bytes agree with the known ones (a longer one was cut further).  Bytes
+    from ``tail_start`` on are cut-off placeholders.  Returns its bytes and
+    the posterior, or None if the cluster is not that shape."""
+    n = len(buf) - b
+    n_read = tail_start - b
+    if n < 1 or n > 4 or n_read < 1 or cluster[0] < b:
+        return None
+    lost = set(lost_vals)
+    read_cluster = [p for p in cluster if p < tail_start]
+    base = model.logp(lctx) if lctx else 0.0
+    scored: list[tuple[float, bytes]] = []
+    work = bytearray(buf[:tail_start])
+    by_first = _known_encoded(writer, model)
+    firsts = sorted(lost) if b in cluster else [buf[b]]
+    # The reader saw only the bytes before the cut: whether it loses them
+    # again depends on those alone.
+    seen: dict[bytes, bool] = {}
+    for f in firsts:
+        for enc, ch in by_first.get(f, ()):
+            if len(enc) < n:
+                continue
+            head = enc[:n_read]
+            ok = seen.get(head)
+            if ok is None:
+                ok = all(
+                    (head[i - b] in lost) if i in cluster else (head[i - b] == buf[i]) for i in range(b, tail_start)
+                )
+                if ok:
+                    work[b:] = head
+                    ok = _reproduces_loss(work, read_cluster, len(work), reader, writer, len(work))
+                seen[head] = ok
+            if not ok:
+                continue
+            sc = model.total(lctx + ch) - base + model.final_bonus(ch)
+            if profile is not None:
+                sc += profile.adjust(ch, model)
+            scored.append((sc, enc))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    top = scored[0][0]
+    z = sum(math.exp(sc - top) for sc, _ in scored)
+    return scored[0][1], 1.0 / z
 
 
 def _inner_score(seg: str, inner: tuple[str, str], model: TextModel) -> float | None:
@@ -727,6 +838,7 @@ def reverse_layer(
         return None
     guesses: list[Guess] = []
     unfilled: list[int] = []
+    n_read = len(buf)
     if wild or missing:
         # The rest of the line, read with the lost bytes as invalid bytes,
         # says which scripts and characters are in use.
@@ -741,6 +853,13 @@ def reverse_layer(
         if intact and model.score(intact) > _PLAUSIBLE:
             prof = profile_of(probe_text, model, hint)
             buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
+            if at_end and wild and not missing and not unfilled:
+                # Only now, the lost bytes filled, does the structure show
+                # whether the last character was cut short.
+                extra = _missing_tail(bytes(buf), writer)
+                if 0 < extra <= 3:
+                    buf, more, _ = fill_lost(buf, [], writer, reader, model, extra, at_end, prof)
+                    guesses += more
         elif wild:
             # Not text (yet): the intermediate reading of a double chain.
             # Bytes the damage itself determines are filled all the same; if
@@ -758,6 +877,8 @@ def reverse_layer(
         else:
             unfilled = list(wild)
     guesses = restored + guesses
+    # (a lost last byte may have turned out to be a lead byte whose trail was cut)
+    missing = max(missing, len(buf) - n_read)
     unfilled_set = set(unfilled)
     # Decode piecewise: unfilled lost bytes stay U+FFFD.
     out: list[str] = []
