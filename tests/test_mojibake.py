@@ -80,11 +80,76 @@ def test_partial_span_changes_only_the_span(data: st.DataObject) -> None:
 def test_double_layer() -> None:
     text = "孩子们天天盼着放假，好去外婆家看看。"
     bad = garble(text, "utf-8", "gb18030", layers=2)
+    assert _fix(bad) == text
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(SIMPLIFIED + TRADITIONAL), min_size=1, max_size=2))
+def test_double_utf8_as_gbk_loses_no_character(parts: list[str]) -> None:
+    # The second layer's lost bytes are filled where the damage determines
+    # them, or by what the first layer's reversal makes of them; a byte the
+    # first layer lost (U+FFFD in the intermediate text, 锟 debris in the
+    # second) is chosen by the model.  No character stays lost, and nothing
+    # differs but the model's choices for the first layer's lost bytes.
+    text = "".join(parts)
+    once = garble(text, "utf-8", "gb18030")
+    out = _fix(garble(text, "utf-8", "gb18030", layers=2))
+    assert "\ufffd" not in out
+    assert Levenshtein.distance(out, text) <= once.count("\ufffd")
+
+
+ENDS_IN_FULL_STOP = [s for s in SIMPLIFIED + TRADITIONAL if s.endswith("。")]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(SIMPLIFIED), st.sampled_from(ENDS_IN_FULL_STOP))
+def test_lost_byte_at_the_end_of_a_span_inside_clean_text(clean: str, inner: str) -> None:
+    # 。 is E3 80 82; a GBK reader reads E3 80 and loses the 82 because the
+    # garbled stream ends there: the clean text after it was never read
+    # with that reader, so 82 is as possible as any byte (and not only the
+    # 80 that would also be lost before the clean text's GBK bytes).
+    bad = clean + garble(inner, "utf-8", "gb18030") + clean
     out = _fix(bad)
-    # Bytes lost in the first layer are whole characters by the second; the
-    # rest of the line must come back.
-    assert Levenshtein.distance(out, text) <= 3
-    assert "，好去外婆家看看。" in out
+    assert out.startswith(clean) and out.endswith("。" + clean)
+    assert Levenshtein.distance(out, clean + inner + clean) <= bad.count("\ufffd") - 1
+
+
+@pytest.mark.parametrize(
+    ("text", "writer", "reader"),
+    [
+        # a cp932 reading's last byte 81 of 。 (81 42), its trail cut off
+        ("言語自体の機能は最小限です。", "cp932", "latin1x"),
+        # GBK read as Big5: a lost byte and a cut-off trail in the last two characters
+        ("这所学校始建于1952年，现有教职工两百余人。", "gbk", "big5hkscs"),
+    ],
+)
+def test_truncated_legacy_tails(text: str, writer: str, reader: str) -> None:
+    r = fixtext.repair(garble(text, writer, reader, cut=1), passes=ONLY)
+    assert r.text == text
+    assert any(e.kind == "loss" and "cut off" in e.reason for e in r.log.entries)
+
+
+def test_truncated_lost_lead_byte_is_chosen_whole() -> None:
+    # cp932 。 cut to its lead 81, which a GBK reader loses: the whole last
+    # character is unknown; the model chooses it, as a suggestion at most.
+    text = "言語自体の機能は最小限です。"
+    bad = garble(text, "cp932", "gb18030", cut=1)
+    assert bad.endswith("\ufffd")
+    edits = CjkMojibake().find(bad, None)
+    last = max(edits, key=lambda e: e.end)
+    assert last.end == len(bad) and last.kind == "loss"
+    assert last.replacement.endswith("。") and last.confidence < 0.6
+
+
+def test_sparse_cluster_gate() -> None:
+    from fixtext.passes.mojibake import _worth_a_look
+    from fixtext.textmodel import get_model
+
+    model = get_model()
+    # rare element names: three rare characters within six, clean
+    assert not _worth_a_look("化学课上，老师讲了钍、镤、镎三种元素的性质。", model)
+    clean = "今年以来，全县新建农村公路一百二十公里，群众出行更加方便。"
+    assert _worth_a_look(clean + garble("这所学校始建于1952年。", "utf-8", "gb18030") + clean, model)
 
 
 def test_japanese_shift_jis_read_as_gbk() -> None:

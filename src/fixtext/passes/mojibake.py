@@ -213,7 +213,8 @@ def _worth_a_look(line: str, model) -> bool:  # type: ignore[no-untyped-def]
     if _DENSE is None:
         s = _suspect_cjk().pattern.split("[^\\n]")[0]
         _DENSE = re.compile(f"{s}[^\\n]{{0,2}}{s}[^\\n]{{0,2}}{s}")
-    return any(_cluster_reverses(line, m.start(), m.end(), model) for m in itertools.islice(_DENSE.finditer(line), 8))
+    matches = itertools.islice(_DENSE.finditer(line), 8)
+    return any(_cluster_reverses(line, m.start(), m.end(), model) for m in matches)
 
 
 #: A sparse cluster is searched only if some chain, run backwards over a few

@@ -387,11 +387,11 @@ def fill_lost(
             # The very last byte was lost: it may have been a lead byte
             # whose trail was cut off (the reader loses a lone lead byte at
             # the end), so the last character's length is open.
-            got = _fill_open_end(buf, b, cl, lctx0, writer, reader, model, profile, lost_vals, len(buf))
-            if got is not None:
-                enc, post = got
-                cut = len(enc) > len(buf) - b
-                buf[b:] = enc
+            whole = _fill_open_end(buf, b, cl, lctx0, writer, reader, model, profile, lost_vals, len(buf))
+            if whole is not None:
+                last, post = whole
+                cut = len(last) > len(buf) - b
+                buf[b:] = last
                 guesses.append(Guess(p0, len(buf), post, truncated=cut))
                 known = b
                 continue
@@ -408,20 +408,22 @@ def fill_lost(
             # Too many byte combinations: at the very end of the bytes (a
             # lost lead byte and its cut-off trail: the whole last character
             # is unknown) choose among the model's known characters instead.
-            got = None
+            whole = None
             if p1 == len(buf) - 1 and at_line_end:
-                got = _fill_open_end(buf, b, cl, lctx0, writer, reader, model, profile, lost_vals, tail_start)
-            if got is None:
+                whole = _fill_open_end(
+                    buf, b, cl, lctx0, writer, reader, model, profile, lost_vals, tail_start
+                )
+            if whole is None:
                 unfilled.extend(p for p in cl if p < tail_start)
                 known = b
                 continue
-            enc, post = got
-            buf[b:] = enc
+            last, post = whole
+            buf[b:] = last
             guesses.append(Guess(p0, len(buf), post, truncated=True))
             known = b
             continue
         scored: list[tuple[float, tuple[int, ...]]] = []
-        lctx = left if left and not ("\udc80" <= left <= "\udcff") else ""
+        lctx = lctx0
         base = model.logp(lctx) if lctx else 0.0
         if inner is not None:
             # A few characters of left context: the inner writer's character
@@ -545,7 +547,8 @@ def _fill_open_end(
             ok = seen.get(head)
             if ok is None:
                 ok = all(
-                    (head[i - b] in lost) if i in cluster else (head[i - b] == buf[i]) for i in range(b, tail_start)
+                    (head[i - b] in lost) if i in cluster else (head[i - b] == buf[i])
+                    for i in range(b, tail_start)
                 )
                 if ok:
                     work[b:] = head
@@ -850,7 +853,24 @@ def reverse_layer(
         # only for a reading whose valid part is plausible text (real text
         # scores -4 to -8 per character, wrong readings -10 to -13).
         intact = "".join(c for c in probe_text if c != "\ufffd" and not "\udc80" <= c <= "\udcff")
-        if intact and model.score(intact) > _PLAUSIBLE:
+        intact_score = model.score(intact) if intact else -99.0
+        # The intermediate reading of a double chain is not text yet, but
+        # the same chain read once more makes text (much better than this).
+        inner = None
+        if wild and intact_score <= -8.0:
+            again = encode_reader(probe_text, reader)
+            if again is not None:
+                # (U+FFFD counted: where the reading is not a double chain's,
+                # reading it again leaves mostly undecodable bytes)
+                read2 = bytes(again.buf).decode(writer, "replace")
+                if read2 and model.score(read2) > max(_PLAUSIBLE, intact_score + 2.0):
+                    inner = (writer, reader)
+        # (judged on the whole, or on one long valid stretch: a garbled span
+        # inside clean text reads as text only there)
+        if inner is None and (
+            intact_score > _PLAUSIBLE
+            or any(len(seg) >= 6 and model.score(seg) > _PLAUSIBLE for seg in probe_text.split("\ufffd"))
+        ):
             prof = profile_of(probe_text, model, hint)
             buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
             if at_end and wild and not missing and not unfilled:
@@ -861,16 +881,9 @@ def reverse_layer(
                     buf, more, _ = fill_lost(buf, [], writer, reader, model, extra, at_end, prof)
                     guesses += more
         elif wild:
-            # Not text (yet): the intermediate reading of a double chain.
-            # Bytes the damage itself determines are filled all the same; if
-            # the same chain read once more makes text, that text judges the
-            # others.
-            again = encode_reader(probe_text.replace("\udcff", "\ufffd"), reader)
-            inner = None
-            if again is not None:
-                read2 = bytes(again.buf).decode(writer, "replace").replace("\ufffd", "")
-                if read2 and model.score(read2) > _PLAUSIBLE:
-                    inner = (writer, reader)
+            # Not text (yet).  Bytes the damage itself determines are filled
+            # all the same; for a double chain the text the next reversal
+            # makes judges the others.
             buf, guesses, unfilled = fill_lost(
                 buf, wild, writer, reader, model, certain_only=inner is None, inner=inner
             )
