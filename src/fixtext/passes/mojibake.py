@@ -358,6 +358,9 @@ class CjkMojibake:
             ctx.shared.setdefault("cjk_mojibake.memo", {}) if ctx is not None else {}
         )
         at = 0
+        # Lines with a doubtful model-chosen byte, judged again at the end
+        # (see _reconsider): (index in edits, number of edits, line start, line)
+        doubtful: list[tuple[int, int, int, str]] = []
         while has_cluster:
             m = pattern.search(text, at)
             if m is None:
@@ -386,8 +389,12 @@ class CjkMojibake:
                     found = _repair_from_source(line, source, 0, model, self, min_conf, hint)
                 else:
                     found = _repair_line(line, 0, model, self, hint)
+                    if any(e.kind == "loss" and e.confidence < DOUBTFUL for e in found):
+                        doubtful.append((len(edits), len(found), pos, line))
                 memo[line] = found
             edits.extend(replace(e, start=e.start + pos, end=e.end + pos) for e in found)
+        if doubtful:
+            edits = self._reconsider(edits, doubtful, model, hint, min_conf, memo)
         if "(" in text:
             # A converter's pinyin annotation (網(wǎng), or 產(chǎ cut by a
             # byte slip) is misaligned_gbk's and converter_residue's
@@ -416,6 +423,24 @@ class CjkMojibake:
                 )
             )
         return edits
+
+
+    def _reconsider(self, edits, doubtful, model, hint, min_conf, memo):  # type: ignore[no-untyped-def]
+        """Judge lines with a doubtful lost byte again, knowing the
+        punctuation the confident repairs of the other lines revealed (a
+        document whose garbled lines write ﹖ writes ﹖ in this one too)."""
+        learned = _document_punctuation("".join(e.replacement for e in edits if e.confidence >= DOUBTFUL))
+        # Only variant spellings tell something about this document (﹐﹖
+        # for ，？); the common marks are in every document.
+        learned = frozenset(ch for ch in learned if model.logp(ch) < _COMMON_MARK_LOGP)
+        if learned <= hint:
+            return edits
+        out = list(edits)
+        for k, n, pos, line in reversed(doubtful):
+            found = _repair_line(line, 0, model, self, hint | learned)
+            memo[line] = found
+            out[k : k + n] = [replace(e, start=e.start + pos, end=e.end + pos) for e in found]
+        return out
 
 
 #: What hygiene passes strip as invisible and a Latin reader makes of a byte:
@@ -784,6 +809,14 @@ def _edge_material(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     common Han character of a clean neighbour (羣 before a Big5 span) no."""
     return not all("\u3400" <= ch <= "\u9fff" and not model.is_rare(ch) for ch in s)
 
+
+#: Punctuation at least this frequent (，。、“”：《》（）！？) is no evidence of a
+#: document's style.
+_COMMON_MARK_LOGP = -7.0
+
+#: A model-chosen byte below this confidence is judged again once the
+#: other lines' confident repairs have shown the document's punctuation.
+DOUBTFUL = 0.9
 
 #: Nats by which a multi-layer reading must beat the best single layer.
 MULTI_LAYER_MARGIN = 2.0

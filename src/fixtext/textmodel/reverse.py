@@ -287,9 +287,11 @@ class Profile:
                 v == 1 and self.simp >= 2 and self.simp > 3 * self.trad
             ):
                 s -= 3.0
-            if ch in self.chars or ("\ufe50" <= ch <= "\ufe6b" and self.small_forms):
-                # (a document that writes ﹐ writes ﹖ too: one style)
+            if ch in self.chars:
                 s += 1.5
+            elif "\ufe50" <= ch <= "\ufe6b" and self.small_forms:
+                # (a document that writes ﹐ may write ﹖ too: one style)
+                s += 0.5
         return s
 
     @property
