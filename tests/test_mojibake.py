@@ -266,7 +266,11 @@ def test_document_punctuation_decides_a_doubtful_byte() -> None:
     # 了﹗ or 了﹖: the bigram model cannot tell; the other lines' confident
     # repairs show a document that writes ﹖, and the doubtful line is judged
     # again knowing that.
-    lines = ["你明天還來嗎﹖我們都在家﹐等你吃飯。", "這本書你看過嗎﹖寫得真好﹐很有意思。", "他做事太不認真了﹖"]
+    lines = [
+        "你明天還來嗎﹖我們都在家﹐等你吃飯。",
+        "這本書你看過嗎﹖寫得真好﹐很有意思。",
+        "他做事太不認真了﹖",
+    ]
     bad = "\n".join(garble(s, "utf-8", "gb18030") for s in lines) + "\n"
     assert bad.count("\ufffd") >= 3
     assert _fix(bad) == "\n".join(lines) + "\n"

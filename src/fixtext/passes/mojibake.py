@@ -424,7 +424,6 @@ class CjkMojibake:
             )
         return edits
 
-
     def _reconsider(self, edits, doubtful, model, hint, min_conf, memo):  # type: ignore[no-untyped-def]
         """Judge lines with a doubtful lost byte again, knowing the
         punctuation the confident repairs of the other lines revealed (a
