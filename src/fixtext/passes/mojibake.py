@@ -394,7 +394,7 @@ class CjkMojibake:
                 memo[line] = found
             edits.extend(replace(e, start=e.start + pos, end=e.end + pos) for e in found)
         if doubtful:
-            edits = self._reconsider(edits, doubtful, model, hint, min_conf, memo)
+            edits = self._reconsider(edits, doubtful, model, hint, memo)
         if "(" in text:
             # A converter's pinyin annotation (網(wǎng), or 產(chǎ cut by a
             # byte slip) is misaligned_gbk's and converter_residue's
@@ -424,7 +424,7 @@ class CjkMojibake:
             )
         return edits
 
-    def _reconsider(self, edits, doubtful, model, hint, min_conf, memo):  # type: ignore[no-untyped-def]
+    def _reconsider(self, edits, doubtful, model, hint, memo):  # type: ignore[no-untyped-def]
         """Judge lines with a doubtful lost byte again, knowing the
         punctuation the confident repairs of the other lines revealed (a
         document whose garbled lines write ﹖ writes ﹖ in this one too)."""
