@@ -198,46 +198,62 @@ def _plausible_input(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     return _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE
 
 
-_DENSE: re.Pattern[str] | None = None
-
-
 def _worth_a_look(line: str, model) -> bool:  # type: ignore[no-untyped-def]
     """The line is mojibake-like enough to try the chains on it.
 
-    Clean news lines hold a few characters the model finds rare (垃圾, 铝)
-    but never three within six characters, nor 30% of the line; every chain
-    leaves a denser trail (66-100% of its characters)."""
+    Clean news lines hold a few characters the model finds rare (垃圾, 铝),
+    rarely 30% of the line; every chain leaves a denser trail (66-100% of
+    its characters).  A sparser cluster (one garbled word in a clean line:
+    骞呭害 for 幅度) is searched if a cheap reversal of it reads better."""
     if _suspicious_share(line, model) >= 0.3:
         return True
-    global _DENSE
-    if _DENSE is None:
-        s = _suspect_cjk().pattern.split("[^\\n]")[0]
-        _DENSE = re.compile(f"{s}[^\\n]{{0,2}}{s}[^\\n]{{0,2}}{s}")
-    matches = itertools.islice(_DENSE.finditer(line), 8)
-    return any(_cluster_reverses(line, m.start(), m.end(), model) for m in matches)
+    for m in itertools.islice(_suspect_cjk().finditer(line), 8):
+        # Two rare characters that make a word the model knows (垃圾, 璀璨)
+        # are that word.
+        if m.end() - m.start() == 2 and model.known_pairs(m.group()):
+            continue
+        key = line[max(0, m.start() - 4) : m.end() + 4]
+        found = _CLUSTER_MEMO.get(key)
+        if found is None:
+            found = _cluster_reverses(line, m.start(), m.end(), model)
+            if len(_CLUSTER_MEMO) > 20_000:
+                _CLUSTER_MEMO.clear()
+            _CLUSTER_MEMO[key] = found
+        if found:
+            return True
+    return False
+
+
+_CLUSTER_MEMO: dict[str, bool] = {}
 
 
 #: A sparse cluster is searched only if some chain, run backwards over a few
-#: characters around it, reads clearly better (nats per character).  Clean
-#: lines with rare names (王喆、李堃) or symbols gain < 1.5 that way; the
-#: garbled spans inside clean paragraphs of bench_mojibake gain >= 3.4.
+#: characters around it, reads clearly better (nats per character): clean
+#: lines with rare names (王喆、李堃, 铝及铝) gain < 1.5 that way, the garbled
+#: spans inside clean paragraphs of bench_mojibake >= 3.4.  The cluster
+#: alone (no context to dilute the gain) must gain half as much again.
 CLUSTER_GAIN = 2.0
 
 
 def _cluster_reverses(line: str, a: int, b: int, model) -> bool:  # type: ignore[no-untyped-def]
     """The cheap test before the chain search: plain codec calls on the
-    window, no span search, no lost-byte filling (U+FFFD is dropped)."""
-    from ..textmodel.reverse import chains, encode_reader
+    cluster and a window around it, no span search, no lost-byte filling
+    (U+FFFD is dropped)."""
+    from ..textmodel.reverse import chain_cost, chains, encode_reader
 
-    w = line[max(0, a - 4) : b + 4]
-    base = model.score(w)
-    for writer, reader in chains():
-        enc = encode_reader(w, reader)
-        if enc is None:
-            continue
-        core = bytes(enc.buf).decode(writer, "replace").replace("\ufffd", "")
-        if core and model.score(core) >= base + CLUSTER_GAIN:
-            return True
+    for w, need in ((line[max(0, a - 4) : b + 4], CLUSTER_GAIN), (line[a:b], 1.5 * CLUSTER_GAIN)):
+        base = model.score(w)
+        for writer, reader in chains():
+            enc = encode_reader(w, reader)
+            if enc is None:
+                continue
+            core = bytes(enc.buf).decode(writer, "replace").replace("\ufffd", "")
+            # (a reversal must give East-Asian text: 王喆 as UTF-8 read as
+            # Big5 is ASCII letters, which score well and mean nothing; and
+            # an exotic chain pays its prior, as in the search)
+            cost = chain_cost(writer, reader) / len(w)
+            if _east_asian(core) and model.score(core) - cost >= base + need:
+                return True
     return False
 
 
@@ -373,7 +389,8 @@ class CjkMojibake:
             # bytes across two lines (瀹|夊 for 安): read such lines as one,
             # the line break kept in the output for the layout passes.
             while end < len(text) and _wrapped_here(text, end, pattern, sources):
-                nxt = text.find("\n", end + 1)
+                # (one blank line may sit in the wrap: the line after it goes too)
+                nxt = text.find("\n", end + 2 if text[end + 1] == "\n" else end + 1)
                 end = len(text) if nxt < 0 else nxt
             at = end + 1
             if "\n" in text[pos:end]:
@@ -478,13 +495,16 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
         _ONE_SUSPECT = re.compile(pattern.pattern.split("[^\\n]")[0])
     if nl == 0 or nl + 1 >= len(text):
         return False
+    # A blank line inside the wrap (a paragraph break put into the middle of
+    # a garbled paragraph) is read across the same way.
+    after = nl + 2 if text[nl + 1] == "\n" else nl + 1
     # Mojibake includes kana and common Han (ヨ, 家) that are not suspicious
     # by themselves; the chain check below decides.
-    if text[nl - 1] < "\x80" or text[nl + 1] < "\x80":
+    if after >= len(text) or text[nl - 1] < "\x80" or text[after] < "\x80":
         return False
 
-    nxt = text.find("\n", nl + 1)
-    if pattern.search(text[nl + 1 : len(text) if nxt < 0 else nxt]) is None:
+    nxt = text.find("\n", after)
+    if pattern.search(text[after : len(text) if nxt < 0 else nxt]) is None:
         return False
     # ... and under a common chain the line's bytes end inside a character.
     from ..textmodel.reverse import LATIN1X, encode_reader, ends_inside_char
@@ -506,7 +526,11 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
         if enc is None or not ends_inside_char(bytes(enc.buf), writer):
             continue
         # Only a chain that reads the line as real text counts.
+        # (the line may also begin inside a character wrapped from the line
+        # before: its first bytes do not decode either)
         read = bytes(enc.buf).decode(writer, "replace").rstrip("\ufffd")
+        head = len(read) - len(read.lstrip("\ufffd"))
+        read = read[min(head, 3) :]
         if read.count("\ufffd") <= len(enc.wild) + 1 and model.score(read[-30:]) > -9.0:
             return True
     return False
