@@ -274,3 +274,27 @@ def test_document_punctuation_decides_a_doubtful_byte() -> None:
     bad = "\n".join(garble(s, "utf-8", "gb18030") for s in lines) + "\n"
     assert bad.count("\ufffd") >= 3
     assert _fix(bad) == "\n".join(lines) + "\n"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_hard_wrapped_garbled_paragraph(data: st.DataObject) -> None:
+    # A garbled paragraph hard-wrapped at arbitrary characters (inside a
+    # UTF-8 character's bytes or between characters, once with a blank
+    # line): every piece comes back, whatever line a character's bytes
+    # were split over.  (Wraps touching a lost byte, and lines of a few
+    # characters, are documented limits.)
+    text = "".join(data.draw(st.lists(st.sampled_from(SIMPLIFIED), min_size=2, max_size=2)))
+    bad = garble(text, "utf-8", "gb18030")
+    spots = [i for i in range(8, len(bad) - 8) if "\ufffd" not in bad[i - 2 : i + 2]]
+    a = data.draw(st.sampled_from(spots[: len(spots) // 2]))
+    b = data.draw(st.sampled_from([i for i in spots if i >= a + 8] or [len(bad)]))
+    sep = data.draw(st.sampled_from(["\n", "\n\n"]))
+    out = _fix(bad[:a] + sep + bad[a:b] + "\n" + bad[b:] + "\n")
+    assert Levenshtein.distance(out.replace("\n", ""), text) <= bad.count("\ufffd")
+
+
+def test_short_line_gets_no_exotic_layers() -> None:
+    # ℃。 read as GBK, its last bytes lost: no reading of four characters
+    # through a stack of exotic chains (cp949 -> Big5 -> cp932 -> GBK: 쭙흼)
+    assert CjkMojibake().find("鈩冦\ufffd\ufffd", None) == []

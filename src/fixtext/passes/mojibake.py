@@ -293,8 +293,13 @@ def _clean_output(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     if _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE - 0.02:
         return False
     high = [ch for ch in s if ch >= "\u0080"]
-    letters = sum(1 for ch in high if ch.isalpha())
+    # (the common marks of CJK prose count with the letters: ，最高气温28℃。
+    # is text, ．´“ from random rare Han is not)
+    letters = sum(1 for ch in high if ch.isalpha() or ch in _PROSE_MARKS)
     return not high or letters >= 0.6 * len(high)
+
+
+_PROSE_MARKS = frozenset("，。、：；！？（）《》「」『』")
 
 
 def _east_asian(s: str) -> bool:
@@ -685,6 +690,10 @@ def _repair_line(
                     if lay2 is None or lay2.text == t1:
                         continue
                     cost = sum(chain_cost(w, r) for w, r in path) + chain_cost(writer, reader)
+                    if cost and len(line) < SHORT_LINE:
+                        # Layers multiply the readings of a few characters:
+                        # on a short line only the common chains may stack.
+                        continue
                     nxt.append((model.score(lay2.text), t1, [*path, (writer, reader)], lay2, cost))
             if not nxt:
                 break
@@ -841,6 +850,12 @@ _COMMON_MARK_LOGP = -7.0
 #: other lines' confident repairs have shown the document's punctuation.
 DOUBTFUL = 0.9
 
+#: Lines shorter than this get no multi-layer reading with an exotic chain,
+#: nor one that leaves a character lost
+#: (鈩冦�� — ℃。 losing a byte — read as cp949 -> Big5 -> cp932 -> GBK is
+#: 쭙흼).
+SHORT_LINE = 12
+
 #: Nats by which a multi-layer reading must beat the best single layer.
 MULTI_LAYER_MARGIN = 2.0
 
@@ -913,7 +928,7 @@ def _whole_line_edit(line, base, layer, path, gain, opts, model):  # type: ignor
     n = max(1, len(line))
     if gain < opts.min_gain or gain / n < opts.min_gain_per_char:
         return None
-    if not _east_asian(layer.text) or layer.lost > n // 4:
+    if not _east_asian(layer.text) or layer.lost > (n // 4 if n >= SHORT_LINE else 0):
         return None
     if not _plausible_input(line, model) or not _clean_output(layer.text, model):
         return None
