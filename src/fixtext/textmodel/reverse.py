@@ -859,7 +859,7 @@ def reverse_layer(
         # The intermediate reading of a double chain is not text yet, but
         # the same chain read once more makes text (much better than this).
         inner = None
-        if wild and intact_score <= -8.0:
+        if wild:
             again = encode_reader(probe_text, reader)
             if again is not None:
                 # (U+FFFD counted: where the reading is not a double chain's,
