@@ -510,6 +510,22 @@ def _known_encoded(writer: str, model: TextModel) -> dict[int, list[tuple[bytes,
     return by_first
 
 
+_KNOWN_BY_PREFIX: dict[str, dict[bytes, list[tuple[bytes, str]]]] = {}
+
+
+def _known_by_prefix(writer: str, model: TextModel) -> dict[bytes, list[tuple[bytes, str]]]:
+    """The same characters by their first two bytes."""
+    by_prefix = _KNOWN_BY_PREFIX.get(writer)
+    if by_prefix is None:
+        by_prefix = {}
+        for encs in _known_encoded(writer, model).values():
+            for enc, ch in encs:
+                if len(enc) >= 2:
+                    by_prefix.setdefault(enc[:2], []).append((enc, ch))
+        _KNOWN_BY_PREFIX[writer] = by_prefix
+    return by_prefix
+
+
 def _fill_open_end(
     buf: bytearray,
     b: int,
@@ -531,37 +547,71 @@ def _fill_open_end(
     n_read = tail_start - b
     if n < 1 or n > 4 or n_read < 1 or cluster[0] < b:
         return None
+    # The same question comes back for each reading of a line (span search,
+    # whole line, layers): answer it once.
+    key = (writer, reader, bytes(buf[b:]), tuple(p - b for p in cluster), n_read, lctx, profile)
+    if key in _OPEN_END_MEMO:
+        return _OPEN_END_MEMO[key]
+    if len(_OPEN_END_MEMO) > 4096:
+        _OPEN_END_MEMO.clear()
+    _OPEN_END_MEMO[key] = got = _choose_open_end(
+        buf, b, cluster, lctx, writer, reader, model, profile, lost_vals, tail_start
+    )
+    return got
+
+
+_OPEN_END_MEMO: dict[tuple[object, ...], tuple[bytes, float] | None] = {}
+
+
+def _choose_open_end(
+    buf: bytearray,
+    b: int,
+    cluster: list[int],
+    lctx: str,
+    writer: str,
+    reader: str,
+    model: TextModel,
+    profile: Profile | None,
+    lost_vals: tuple[int, ...],
+    tail_start: int,
+) -> tuple[bytes, float] | None:
+    n = len(buf) - b
+    n_read = tail_start - b
     lost = set(lost_vals)
     read_cluster = [p for p in cluster if p < tail_start]
     base = model.logp(lctx) if lctx else 0.0
     scored: list[tuple[float, bytes]] = []
     work = bytearray(buf[:tail_start])
     by_first = _known_encoded(writer, model)
-    firsts = sorted(lost) if b in cluster else [buf[b]]
+    if b in cluster:
+        pool = [e for f in sorted(lost) for e in by_first.get(f, ())]
+    elif b + 1 < tail_start and b + 1 not in cluster:
+        pool = _known_by_prefix(writer, model).get(bytes(buf[b : b + 2]), [])
+    else:
+        pool = by_first.get(buf[b], [])
     # The reader saw only the bytes before the cut: whether it loses them
     # again depends on those alone.
     seen: dict[bytes, bool] = {}
-    for f in firsts:
-        for enc, ch in by_first.get(f, ()):
-            if len(enc) < n:
-                continue
-            head = enc[:n_read]
-            ok = seen.get(head)
-            if ok is None:
-                ok = all(
-                    (head[i - b] in lost) if i in cluster else (head[i - b] == buf[i])
-                    for i in range(b, tail_start)
-                )
-                if ok:
-                    work[b:] = head
-                    ok = _reproduces_loss(work, read_cluster, len(work), reader, writer, len(work))
-                seen[head] = ok
-            if not ok:
-                continue
-            sc = model.total(lctx + ch) - base + model.final_bonus(ch)
-            if profile is not None:
-                sc += profile.adjust(ch, model)
-            scored.append((sc, enc))
+    for enc, ch in pool:
+        if len(enc) < n:
+            continue
+        head = enc[:n_read]
+        ok = seen.get(head)
+        if ok is None:
+            ok = all(
+                (head[i - b] in lost) if i in cluster else (head[i - b] == buf[i])
+                for i in range(b, tail_start)
+            )
+            if ok:
+                work[b:] = head
+                ok = _reproduces_loss(work, read_cluster, len(work), reader, writer, len(work))
+            seen[head] = ok
+        if not ok:
+            continue
+        sc = model.total(lctx + ch) - base + model.final_bonus(ch)
+        if profile is not None:
+            sc += profile.adjust(ch, model)
+        scored.append((sc, enc))
     if not scored:
         return None
     scored.sort(reverse=True)
