@@ -299,3 +299,20 @@ def test_short_line_gets_no_exotic_layers() -> None:
     # ℃。 read as GBK, its last bytes lost: no reading of four characters
     # through a stack of exotic chains (cp949 -> Big5 -> cp932 -> GBK: 쭙흼)
     assert CjkMojibake().find("鈩冦\ufffd\ufffd", None) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    # hygiene strips the C1 control; the pass reads the input's line, and a
+    # later run (which no longer has it) must come to the same answer
+    ["\x80(è0è¿è¿", "¤¯Á\n\x80¡£@", "\x80¢¯Â\n¡0¡", "\x80¤¯Á\n¡0¢"],
+)
+def test_stripped_bytes_keep_the_fixed_point(text: str) -> None:
+    once = fixtext.repair(text).text
+    assert fixtext.repair(once).text == once
+
+
+def test_short_latin_soup_needs_letters_not_guesses() -> None:
+    # Four Latin-1 characters read as Big5 give two characters, the third
+    # (full-width ｗ, or a completion the model chose) is no evidence.
+    assert CjkMojibake().find("¤¯Á¡£@", None) == []

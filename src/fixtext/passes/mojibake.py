@@ -279,7 +279,9 @@ def _enough_text(out: str, reader: str, model) -> bool:  # type: ignore[no-untyp
     characters must contain a known word (内容), not just plausible letters."""
     if reader != "latin1x":
         return True
-    cjk = [ch for ch in out if ch >= "\u2e80"]
+    # (letters only: full-width digits and marks are what random byte pairs
+    # make, and a model-completed 。 at the end is no evidence either)
+    cjk = [ch for ch in out if ch >= "\u2e80" and ch.isalpha() and not "\uff01" <= ch <= "\uff5e"]
     return len(cjk) >= 3 or model.known_pairs("".join(cjk)) > 0
 
 
@@ -551,7 +553,11 @@ def _repair_wrapped(text, pos, end, model, opts, hint, sources, min_conf):  # ty
         ]
     found = [e for e in _repair_block(source, model, opts, hint) if e.confidence >= min_conf]
     if not found:
-        return []
+        # As a later run would judge the lines (the stripped characters are
+        # gone from its input): the same answer either way.
+        return [
+            replace(e, start=e.start + pos, end=e.end + pos) for e in _repair_block(block, model, opts, hint)
+        ]
     fixed = _apply(source, found)
     if fixed == block:
         return []
@@ -606,14 +612,16 @@ def _repair_from_source(line, source, base, model, opts, min_conf, hint):  # typ
         return _repair_line(line, base, model, opts, hint)
     parts = []
     at = 0
+    # (outside the reversed spans the stripped characters stay stripped)
     for e in applied:
-        parts.append(source[at : e.start])
+        parts.append(_STRIPPED.sub("", source[at : e.start]))
         parts.append(e.replacement)
         at = e.end
-    parts.append(source[at:])
+    parts.append(_STRIPPED.sub("", source[at:]))
     fixed = "".join(parts)
     if fixed == line:
-        return []
+        # (nothing for this line after all: as a later run would judge it)
+        return _repair_line(line, base, model, opts, hint)
     s, t, rep = _trim(line, fixed)
     conf = min(e.confidence for e in applied)
     kind = "loss" if any(e.kind == "loss" for e in applied) else "repair"
@@ -828,7 +836,10 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
             continue
         if not _dense_enough(line[i0:i1], layer.reader, layer.writer):
             continue
-        if not _enough_text(layer.text[j0:j1], layer.reader, model):
+        # (characters the model chose for lost or cut-off bytes are no
+        # evidence that the rest is text)
+        sure = "".join(layer.text[j] for j in range(j0, j1) if j not in layer.guessed_out)
+        if not _enough_text(sure, layer.reader, model):
             continue
         conf = _confidence(g, g / n, opts)
         spans.append((g, _split_edits(line, layer, sel, conf)))
