@@ -317,3 +317,12 @@ def test_short_latin_soup_needs_letters_not_guesses() -> None:
     # Four Latin-1 characters read as Big5 give two characters, the third
     # (full-width ｗ, or a completion the model chose) is no evidence.
     assert CjkMojibake().find("¤¯Á¡£@", None) == []
+
+
+def test_whole_character_lost_inside_the_text() -> None:
+    # 試 is in GBK's extension area (lead byte below A1): a Big5 reader
+    # loses both its bytes; the character is chosen whole, with context.
+    text = "在 Python 的環境中測試及整合。"
+    bad = garble(text, "gbk", "big5hkscs")
+    assert "\ufffd\ufffd" in bad
+    assert _fix(bad) == text

@@ -415,6 +415,15 @@ def fill_lost(
                 whole = _fill_open_end(
                     buf, b, cl, lctx0, writer, reader, model, profile, lost_vals, tail_start
                 )
+            elif p0 == b and p1 < tail_start and cl == list(range(b, p1 + 1)):
+                # A whole character lost inside the text (GBK's Traditional
+                # extension read as Big5 loses both bytes): the same choice.
+                mid = _fill_whole_char(buf, b, p1 + 1, lctx0, writer, reader, model, profile, lost_vals)
+                if mid is not None:
+                    buf[b : p1 + 1] = mid[0]
+                    guesses.append(Guess(p0, p1 + 1, mid[1], truncated=False))
+                    known = b
+                    continue
             if whole is None:
                 unfilled.extend(p for p in cl if p < tail_start)
                 known = b
@@ -618,6 +627,78 @@ def _choose_open_end(
     top = scored[0][0]
     z = sum(math.exp(sc - top) for sc, _ in scored)
     return scored[0][1], 1.0 / z
+
+
+def _fill_whole_char(
+    buf: bytearray,
+    b: int,
+    e: int,
+    lctx: str,
+    writer: str,
+    reader: str,
+    model: TextModel,
+    profile: Profile | None,
+    lost_vals: tuple[int, ...],
+) -> tuple[bytes, float] | None:
+    """Bytes ``b:e`` are all lost and were one character of ``writer`` (the
+    bytes after them begin a new one): choose it among the model's known
+    characters of that length, with the text on both sides as context."""
+    rest = bytes(buf[e : e + _WINDOW])
+    try:
+        right = _decoder(writer).decode(rest, False)[:3]
+    except UnicodeDecodeError:
+        return None
+    key = (writer, reader, e - b, lctx, rest, profile)
+    if key in _WHOLE_MEMO:
+        return _WHOLE_MEMO[key]
+    if len(_WHOLE_MEMO) > 4096:
+        _WHOLE_MEMO.clear()
+    lost = set(lost_vals)
+    # (the reader sees the character and what follows it: the bytes before
+    # it play no part in whether it is lost)
+    work = bytearray(rest)
+    work[0:0] = bytes(e - b)
+    cluster = list(range(e - b))
+    base = model.logp(lctx) if lctx else 0.0
+    scored: list[tuple[float, bytes]] = []
+    pool = _known_by_length(writer, model).get(e - b, [])
+    every = len(lost) >= 128  # a CJK reader may lose any byte >= 80
+    for enc, ch in pool:
+        if not every and any(v not in lost for v in enc):
+            continue
+        work[0 : e - b] = enc
+        if not _reproduces_loss(work, cluster, len(work), reader, writer, len(work)):
+            continue
+        sc = model.total(lctx + ch + right) - base
+        if profile is not None:
+            sc += profile.adjust(ch, model)
+        scored.append((sc, enc))
+    got = None
+    if scored:
+        scored.sort(reverse=True)
+        top = scored[0][0]
+        z = sum(math.exp(sc - top) for sc, _ in scored)
+        got = scored[0][1], 1.0 / z
+    _WHOLE_MEMO[key] = got
+    return got
+
+
+_WHOLE_MEMO: dict[tuple[object, ...], tuple[bytes, float] | None] = {}
+_KNOWN_BY_LENGTH: dict[str, dict[int, list[tuple[bytes, str]]]] = {}
+
+
+def _known_by_length(writer: str, model: TextModel) -> dict[int, list[tuple[bytes, str]]]:
+    """The known characters by their length in bytes, those whose bytes are
+    all >= 80 (the only ones a CJK reader can lose whole)."""
+    by_len = _KNOWN_BY_LENGTH.get(writer)
+    if by_len is None:
+        by_len = {}
+        for encs in _known_encoded(writer, model).values():
+            for enc, ch in encs:
+                if min(enc) >= 0x80:
+                    by_len.setdefault(len(enc), []).append((enc, ch))
+        _KNOWN_BY_LENGTH[writer] = by_len
+    return by_len
 
 
 def _inner_score(seg: str, inner: tuple[str, str], model: TextModel) -> float | None:
