@@ -78,5 +78,24 @@ def test_contributions_sum_to_total() -> None:
     from fixtext.textmodel import get_model
 
     model = get_model()
-    for text in ["内容，“好”", "鍐呭ÄÚÈÝ", "かなカナ한국어 abc 123", "", "\ue000?x"]:
+    for text in ["内容，“好”", "鍐呭ÄÚÈÝ", "かなカナ한국어 abc 123", "", "\ue000?x", "你来吗？好吗﹖"]:
         assert abs(sum(model.contributions(text)) - model.total(text)) < 1e-9
+
+
+def test_small_forms_and_question_marks() -> None:
+    m = get_model()
+    # ﹐﹖﹗ (Big5-era Taiwanese text) are their marks, spelled rarely
+    assert m.logp("﹖") < m.logp("？") and m.logp("﹖") > RARE_LOGP
+    assert m.final_bonus("﹖") == m.final_bonus("？") > 0 > m.final_bonus("﹐")
+    assert m.total("你来吗？") > m.total("你来吗！")
+    assert m.total("你来了！") > m.total("你来了？")
+    # a closing bracket ends a paragraph less often than ！
+    assert m.final_bonus("！") > m.final_bonus("）") > 0
+
+
+def test_compatibility_letters_are_rare() -> None:
+    m = get_model()
+    for ch in "\ufe8d\uffa1\ufb01":  # Arabic presentation form, half-width Hangul, ﬁ
+        assert m.is_rare(ch), ch
+    for ch in "жλא":
+        assert not m.is_rare(ch), ch

@@ -198,22 +198,63 @@ def _plausible_input(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     return _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE
 
 
-_DENSE: re.Pattern[str] | None = None
-
-
 def _worth_a_look(line: str, model) -> bool:  # type: ignore[no-untyped-def]
     """The line is mojibake-like enough to try the chains on it.
 
-    Clean news lines hold a few characters the model finds rare (垃圾, 铝)
-    but never three within six characters, nor 30% of the line; every chain
-    leaves a denser trail (66-100% of its characters)."""
+    Clean news lines hold a few characters the model finds rare (垃圾, 铝),
+    rarely 30% of the line; every chain leaves a denser trail (66-100% of
+    its characters).  A sparser cluster (one garbled word in a clean line:
+    骞呭害 for 幅度) is searched if a cheap reversal of it reads better."""
     if _suspicious_share(line, model) >= 0.3:
         return True
-    global _DENSE
-    if _DENSE is None:
-        s = _suspect_cjk().pattern.split("[^\\n]")[0]
-        _DENSE = re.compile(f"{s}[^\\n]{{0,2}}{s}[^\\n]{{0,2}}{s}")
-    return _DENSE.search(line) is not None
+    for m in itertools.islice(_suspect_cjk().finditer(line), 8):
+        # Two rare characters that make a word the model knows (垃圾, 璀璨)
+        # are that word.
+        if m.end() - m.start() == 2 and model.known_pairs(m.group()):
+            continue
+        key = line[max(0, m.start() - 4) : m.end() + 4]
+        found = _CLUSTER_MEMO.get(key)
+        if found is None:
+            found = _cluster_reverses(line, m.start(), m.end(), model)
+            if len(_CLUSTER_MEMO) > 20_000:
+                _CLUSTER_MEMO.clear()
+            _CLUSTER_MEMO[key] = found
+        if found:
+            return True
+    return False
+
+
+_CLUSTER_MEMO: dict[str, bool] = {}
+
+
+#: A sparse cluster is searched only if some chain, run backwards over a few
+#: characters around it, reads clearly better (nats per character): clean
+#: lines with rare names (王喆、李堃, 铝及铝) gain < 1.5 that way, the garbled
+#: spans inside clean paragraphs of bench_mojibake >= 3.4.  The cluster
+#: alone (no context to dilute the gain) must gain half as much again.
+CLUSTER_GAIN = 2.0
+
+
+def _cluster_reverses(line: str, a: int, b: int, model) -> bool:  # type: ignore[no-untyped-def]
+    """The cheap test before the chain search: plain codec calls on the
+    cluster and a window around it, no span search, no lost-byte filling
+    (U+FFFD is dropped)."""
+    from ..textmodel.reverse import chain_cost, chains, encode_reader
+
+    for w, need in ((line[max(0, a - 4) : b + 4], CLUSTER_GAIN), (line[a:b], 1.5 * CLUSTER_GAIN)):
+        base = model.score(w)
+        for writer, reader in chains():
+            enc = encode_reader(w, reader)
+            if enc is None:
+                continue
+            core = bytes(enc.buf).decode(writer, "replace").replace("\ufffd", "")
+            # (a reversal must give East-Asian text: 王喆 as UTF-8 read as
+            # Big5 is ASCII letters, which score well and mean nothing; and
+            # an exotic chain pays its prior, as in the search)
+            cost = chain_cost(writer, reader) / len(w)
+            if _east_asian(core) and model.score(core) - cost >= base + need:
+                return True
+    return False
 
 
 _LATIN_RUN4 = re.compile(
@@ -238,7 +279,9 @@ def _enough_text(out: str, reader: str, model) -> bool:  # type: ignore[no-untyp
     characters must contain a known word (内容), not just plausible letters."""
     if reader != "latin1x":
         return True
-    cjk = [ch for ch in out if ch >= "\u2e80"]
+    # (letters only: full-width digits and marks are what random byte pairs
+    # make, and a model-completed 。 at the end is no evidence either)
+    cjk = [ch for ch in out if ch >= "\u2e80" and ch.isalpha() and not "\uff01" <= ch <= "\uff5e"]
     return len(cjk) >= 3 or model.known_pairs("".join(cjk)) > 0
 
 
@@ -252,8 +295,13 @@ def _clean_output(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     if _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE - 0.02:
         return False
     high = [ch for ch in s if ch >= "\u0080"]
-    letters = sum(1 for ch in high if ch.isalpha())
+    # (the common marks of CJK prose count with the letters: ，最高气温28℃。
+    # is text, ．´“ from random rare Han is not)
+    letters = sum(1 for ch in high if ch.isalpha() or ch in _PROSE_MARKS)
     return not high or letters >= 0.6 * len(high)
+
+
+_PROSE_MARKS = frozenset("，。、：；！？（）《》「」『』")
 
 
 def _east_asian(s: str) -> bool:
@@ -333,6 +381,9 @@ class CjkMojibake:
             ctx.shared.setdefault("cjk_mojibake.memo", {}) if ctx is not None else {}
         )
         at = 0
+        # Lines with a doubtful model-chosen byte, judged again at the end
+        # (see _reconsider): (index in edits, number of edits, line start, line)
+        doubtful: list[tuple[int, int, int, str]] = []
         while has_cluster:
             m = pattern.search(text, at)
             if m is None:
@@ -345,7 +396,8 @@ class CjkMojibake:
             # bytes across two lines (瀹|夊 for 安): read such lines as one,
             # the line break kept in the output for the layout passes.
             while end < len(text) and _wrapped_here(text, end, pattern, sources):
-                nxt = text.find("\n", end + 1)
+                # (one blank line may sit in the wrap: the line after it goes too)
+                nxt = text.find("\n", end + 2 if text[end + 1] == "\n" else end + 1)
                 end = len(text) if nxt < 0 else nxt
             at = end + 1
             if "\n" in text[pos:end]:
@@ -361,8 +413,12 @@ class CjkMojibake:
                     found = _repair_from_source(line, source, 0, model, self, min_conf, hint)
                 else:
                     found = _repair_line(line, 0, model, self, hint)
+                    if any(e.kind == "loss" and e.confidence < DOUBTFUL for e in found):
+                        doubtful.append((len(edits), len(found), pos, line))
                 memo[line] = found
             edits.extend(replace(e, start=e.start + pos, end=e.end + pos) for e in found)
+        if doubtful:
+            edits = self._reconsider(edits, doubtful, model, hint, memo)
         if "(" in text:
             # A converter's pinyin annotation (網(wǎng), or 產(chǎ cut by a
             # byte slip) is misaligned_gbk's and converter_residue's
@@ -391,6 +447,23 @@ class CjkMojibake:
                 )
             )
         return edits
+
+    def _reconsider(self, edits, doubtful, model, hint, memo):  # type: ignore[no-untyped-def]
+        """Judge lines with a doubtful lost byte again, knowing the
+        punctuation the confident repairs of the other lines revealed (a
+        document whose garbled lines write ﹖ writes ﹖ in this one too)."""
+        learned = _document_punctuation("".join(e.replacement for e in edits if e.confidence >= DOUBTFUL))
+        # Only variant spellings tell something about this document (﹐﹖
+        # for ，？); the common marks are in every document.
+        learned = frozenset(ch for ch in learned if model.logp(ch) < _COMMON_MARK_LOGP)
+        if learned <= hint:
+            return edits
+        out = list(edits)
+        for k, n, pos, line in reversed(doubtful):
+            found = _repair_line(line, 0, model, self, hint | learned)
+            memo[line] = found
+            out[k : k + n] = [replace(e, start=e.start + pos, end=e.end + pos) for e in found]
+        return out
 
 
 #: What hygiene passes strip as invisible and a Latin reader makes of a byte:
@@ -429,13 +502,16 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
         _ONE_SUSPECT = re.compile(pattern.pattern.split("[^\\n]")[0])
     if nl == 0 or nl + 1 >= len(text):
         return False
+    # A blank line inside the wrap (a paragraph break put into the middle of
+    # a garbled paragraph) is read across the same way.
+    after = nl + 2 if text[nl + 1] == "\n" else nl + 1
     # Mojibake includes kana and common Han (ヨ, 家) that are not suspicious
     # by themselves; the chain check below decides.
-    if text[nl - 1] < "\x80" or text[nl + 1] < "\x80":
+    if after >= len(text) or text[nl - 1] < "\x80" or text[after] < "\x80":
         return False
 
-    nxt = text.find("\n", nl + 1)
-    if pattern.search(text[nl + 1 : len(text) if nxt < 0 else nxt]) is None:
+    nxt = text.find("\n", after)
+    if pattern.search(text[after : len(text) if nxt < 0 else nxt]) is None:
         return False
     # ... and under a common chain the line's bytes end inside a character.
     from ..textmodel.reverse import LATIN1X, encode_reader, ends_inside_char
@@ -457,7 +533,11 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
         if enc is None or not ends_inside_char(bytes(enc.buf), writer):
             continue
         # Only a chain that reads the line as real text counts.
+        # (the line may also begin inside a character wrapped from the line
+        # before: its first bytes do not decode either)
         read = bytes(enc.buf).decode(writer, "replace").rstrip("\ufffd")
+        head = len(read) - len(read.lstrip("\ufffd"))
+        read = read[min(head, 3) :]
         if read.count("\ufffd") <= len(enc.wild) + 1 and model.score(read[-30:]) > -9.0:
             return True
     return False
@@ -473,7 +553,11 @@ def _repair_wrapped(text, pos, end, model, opts, hint, sources, min_conf):  # ty
         ]
     found = [e for e in _repair_block(source, model, opts, hint) if e.confidence >= min_conf]
     if not found:
-        return []
+        # As a later run would judge the lines (the stripped characters are
+        # gone from its input): the same answer either way.
+        return [
+            replace(e, start=e.start + pos, end=e.end + pos) for e in _repair_block(block, model, opts, hint)
+        ]
     fixed = _apply(source, found)
     if fixed == block:
         return []
@@ -528,18 +612,22 @@ def _repair_from_source(line, source, base, model, opts, min_conf, hint):  # typ
         return _repair_line(line, base, model, opts, hint)
     parts = []
     at = 0
+    # (outside the reversed spans the stripped characters stay stripped)
     for e in applied:
-        parts.append(source[at : e.start])
+        parts.append(_STRIPPED.sub("", source[at : e.start]))
         parts.append(e.replacement)
         at = e.end
-    parts.append(source[at:])
+    parts.append(_STRIPPED.sub("", source[at:]))
     # a stripped character the reversal kept as itself was no byte of the
-    # mojibake: it stays stripped, as hygiene left it
-    joined = "".join(parts)
-    fixed = _STRIPPED.sub("", joined)
-    consumed = len(_STRIPPED.findall(source)) > len(_STRIPPED.findall(joined))
+    # mojibake either: it stays stripped, as hygiene left it
+    fixed = _STRIPPED.sub("", "".join(parts))
+    consumed = any(
+        len(_STRIPPED.findall(source[e.start : e.end])) > len(_STRIPPED.findall(e.replacement))
+        for e in applied
+    )
     if fixed == line:
-        return []
+        # (nothing for this line after all: as a later run would judge it)
+        return _repair_line(line, base, model, opts, hint)
     s, t, rep = _trim(line, fixed)
     conf = min(e.confidence for e in applied)
     kind = "loss" if any(e.kind == "loss" for e in applied) else "repair"
@@ -617,6 +705,10 @@ def _repair_line(
                     if lay2 is None or lay2.text == t1:
                         continue
                     cost = sum(chain_cost(w, r) for w, r in path) + chain_cost(writer, reader)
+                    if cost and len(line) < SHORT_LINE:
+                        # Layers multiply the readings of a few characters:
+                        # on a short line only the common chains may stack.
+                        continue
                     nxt.append((model.score(lay2.text), t1, [*path, (writer, reader)], lay2, cost))
             if not nxt:
                 break
@@ -751,7 +843,10 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
             continue
         if not _dense_enough(line[i0:i1], layer.reader, layer.writer):
             continue
-        if not _enough_text(layer.text[j0:j1], layer.reader, model):
+        # (characters the model chose for lost or cut-off bytes are no
+        # evidence that the rest is text)
+        sure = "".join(layer.text[j] for j in range(j0, j1) if j not in layer.guessed_out)
+        if not _enough_text(sure, layer.reader, model):
             continue
         conf = _confidence(g, g / n, opts)
         spans.append((g, _split_edits(line, layer, sel, conf)))
@@ -764,6 +859,20 @@ def _edge_material(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     common Han character of a clean neighbour (羣 before a Big5 span) no."""
     return not all("\u3400" <= ch <= "\u9fff" and not model.is_rare(ch) for ch in s)
 
+
+#: Punctuation at least this frequent (，。、“”：《》（）！？) is no evidence of a
+#: document's style.
+_COMMON_MARK_LOGP = -7.0
+
+#: A model-chosen byte below this confidence is judged again once the
+#: other lines' confident repairs have shown the document's punctuation.
+DOUBTFUL = 0.9
+
+#: Lines shorter than this get no multi-layer reading with an exotic chain,
+#: nor one that leaves a character lost
+#: (鈩冦�� — ℃。 losing a byte — read as cp949 -> Big5 -> cp932 -> GBK is
+#: 쭙흼).
+SHORT_LINE = 12
 
 #: Nats by which a multi-layer reading must beat the best single layer.
 MULTI_LAYER_MARGIN = 2.0
@@ -837,7 +946,7 @@ def _whole_line_edit(line, base, layer, path, gain, opts, model):  # type: ignor
     n = max(1, len(line))
     if gain < opts.min_gain or gain / n < opts.min_gain_per_char:
         return None
-    if not _east_asian(layer.text) or layer.lost > n // 4:
+    if not _east_asian(layer.text) or layer.lost > (n // 4 if n >= SHORT_LINE else 0):
         return None
     if not _plausible_input(line, model) or not _clean_output(layer.text, model):
         return None

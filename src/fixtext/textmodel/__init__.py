@@ -58,6 +58,7 @@ _LATIN_EXT = -11.5
 #: fixtures/clean/other-scripts: CJK readings score -9 to -12 per character).
 _OTHER_LETTER = -8.0
 _SYMBOL = -9.5
+_COMPAT_LETTER = -13.0
 _BOX = -11.0
 #: Hangul compatibility jamo (ㅠㅠ, ㅋㅋ in Korean web text).
 _JAMO = -9.0
@@ -106,13 +107,30 @@ _PUNCT_LOGP = {
     "〔": -9.5,
     "〕": -9.5,
 }
+#: Small form variants (U+FE50-FE6B): Big5 has them and Taiwanese text of
+#: the Big5 era writes them (﹐﹖﹗ for ，？！).  They behave like the mark
+#: they stand for, at a cost for being the rarer spelling of it.
+_SMALL_FORMS = dict(zip("﹐﹑﹔﹕﹖﹗﹙﹚﹝﹞", "，、；：？！（）〔〕", strict=True))
+SMALL_FORM_COST = 3.0
+_PUNCT_LOGP.update({a: _PUNCT_LOGP[b] - SMALL_FORM_COST for a, b in _SMALL_FORMS.items()})
 _COMMON_CJK_PUNCT = frozenset(_PUNCT_LOGP)
 
 #: How much more (or less) likely a character is as the last one of a
 #: paragraph than anywhere: paragraphs end on sentence-final punctuation and
 #: never on an opening bracket or a comma.
-_FINAL_BONUS = {ch: 2.5 for ch in "。！？…”」』）～"}
+#: A closing bracket ends a paragraph only after a parenthetical note: less
+#: often than the sentence-final marks.
+_FINAL_BONUS = {ch: 2.5 for ch in "。！？…”」』～"}
+_FINAL_BONUS["）"] = 1.0
 _FINAL_BONUS.update({ch: -3.0 for ch in "，、：；（“「『《【"})
+_FINAL_BONUS.update({a: _FINAL_BONUS[b] for a, b in _SMALL_FORMS.items() if b in _FINAL_BONUS})
+
+#: The yes-no question particles (吗 嗎 么 麼) are followed by a
+#: question mark far more often than by any other mark: the one pair of
+#: punctuation context the word tables (which hold no punctuation) lack.
+_QUESTION_PARTICLES = frozenset("吗嗎么麼")
+_QUESTION_MARKS = frozenset("？﹖")
+QUESTION_BONUS = 2.0
 
 
 # Scripts for the switch penalty.  Real text switches between Han and kana
@@ -187,6 +205,10 @@ class TextModel:
         """Code points (BMP) the model does not find rare, for fast scanners."""
         return [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF and self.logp(chr(cp)) >= RARE_LOGP]
 
+    def known_chars(self) -> list[str]:
+        """The characters of the tables and the common punctuation marks."""
+        return [*self._uni, *_COMMON_CJK_PUNCT]
+
     def known_pairs(self, text: str) -> int:
         """How many adjacent pairs of ``text`` are word-internal pairs of the tables."""
         big = self._big
@@ -226,6 +248,8 @@ class TextModel:
             lp = uni.get(ch)
             if lp is None:
                 lp = logp(ch)
+                if ch in _QUESTION_MARKS and prev in _QUESTION_PARTICLES:
+                    lp += QUESTION_BONUS
                 prev = ""
                 s += lp
                 continue
@@ -266,7 +290,10 @@ class TextModel:
                 last_script = sc
             lp = uni.get(ch)
             if lp is None:
-                out.append(s + logp(ch))
+                lp = logp(ch)
+                if ch in _QUESTION_MARKS and prev in _QUESTION_PARTICLES:
+                    lp += QUESTION_BONUS
+                out.append(s + lp)
                 prev = ""
                 continue
             if prev in ctx:
@@ -325,6 +352,10 @@ def _class_logp(ch: str) -> float:
     if cat[0] == "L":
         if 0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0xF900 <= cp <= 0xFAFF or cp >= 0x20000:
             return FLOOR  # Han (and Hangul) outside the tables
+        if unicodedata.decomposition(ch).startswith("<"):
+            # Compatibility letters (Arabic presentation forms, half-width
+            # Hangul, ligatures): legacy spellings, rare in any real text.
+            return _COMPAT_LETTER
         return _OTHER_LETTER
     return _SYMBOL
 

@@ -289,7 +289,14 @@ class Profile:
                 s -= 3.0
             if ch in self.chars:
                 s += 1.5
+            elif "\ufe50" <= ch <= "\ufe6b" and self.small_forms:
+                # (a document that writes ﹐ may write ﹖ too: one style)
+                s += 0.5
         return s
+
+    @property
+    def small_forms(self) -> bool:
+        return any("\ufe50" <= c <= "\ufe6b" for c in self.chars)
 
 
 def profile_of(text: str, model: TextModel, extra: frozenset[str] = frozenset()) -> Profile:
@@ -331,11 +338,23 @@ def fill_lost(
     missing_tail: int = 0,
     at_line_end: bool = False,
     profile: Profile | None = None,
+    certain_only: bool = False,
+    inner: tuple[str, str] | None = None,
 ) -> tuple[bytearray, list[Guess], list[int]]:
     """Fill the lost bytes (and ``missing_tail`` cut-off bytes) in place.
 
     Returns (buffer, guesses, unfilled wildcard positions).  Lost bytes less
     than 4 bytes apart are filled jointly (one character can lose two).
+
+    ``certain_only``: fill only clusters where exactly one filling is
+    consistent with the damage (the writer's structure and the reader losing
+    those bytes again); the model is not asked.  For readings the model
+    cannot judge: the intermediate text of a double chain is itself mojibake.
+
+    ``inner``: the (writer, reader) of the layer below, for such an
+    intermediate reading: each filling is judged by the text the next
+    reversal makes of a window around it (the same chain run twice is the
+    usual double mojibake).
     """
     buf = bytearray(buf)
     positions = list(wild)
@@ -347,13 +366,17 @@ def fill_lost(
     if not positions:
         return buf, [], []
     clusters: list[list[int]] = []
+    # Bytes of one character are filled jointly: up to 4 in UTF-8, 2 in the
+    # double-byte codecs.
+    span = 4 if writer == "utf-8" else 2
     for p in positions:
-        if clusters and p - clusters[-1][-1] < 4:
+        if clusters and p - clusters[-1][-1] < span:
             clusters[-1].append(p)
         else:
             clusters.append([p])
     lost_vals = lost_byte_values(reader)
-    any_vals = tuple(range(0x80, 0x100))
+    # A cut-off byte: a UTF-8 continuation, or a legacy codec's trail byte.
+    any_vals = tuple(range(0x80, 0x100)) if writer == "utf-8" else tuple(range(0x40, 0xFF))
     guesses: list[Guess] = []
     unfilled: list[int] = []
     known = 0  # a character boundary at or before the next cluster
@@ -361,6 +384,19 @@ def fill_lost(
         p0, p1 = cl[0], cl[-1]
         nxt = clusters[ci + 1][0] if ci + 1 < len(clusters) else len(buf)
         b, left = _boundary(buf, known, p0, writer)
+        lctx0 = left if left and not ("\udc80" <= left <= "\udcff") else ""
+        if at_line_end and not missing_tail and ci == len(clusters) - 1 and p1 == len(buf) - 1:
+            # The very last byte was lost: it may have been a lead byte
+            # whose trail was cut off (the reader loses a lone lead byte at
+            # the end), so the last character's length is open.
+            whole = _fill_open_end(buf, b, cl, lctx0, writer, reader, model, profile, lost_vals, len(buf))
+            if whole is not None:
+                last, post = whole
+                cut = len(last) > len(buf) - b
+                buf[b:] = last
+                guesses.append(Guess(p0, len(buf), post, truncated=cut))
+                known = b
+                continue
         end = min(p1 + _WINDOW, nxt)
         final = end == len(buf)
         choices = [lost_vals if p < tail_start else any_vals for p in cl]
@@ -371,12 +407,40 @@ def fill_lost(
             ]
         n_combos = math.prod(len(c) for c in choices)
         if n_combos > _MAX_COMBOS:
-            unfilled.extend(p for p in cl if p < tail_start)
+            # Too many byte combinations: at the very end of the bytes (a
+            # lost lead byte and its cut-off trail: the whole last character
+            # is unknown) choose among the model's known characters instead.
+            whole = None
+            if p1 == len(buf) - 1 and at_line_end:
+                whole = _fill_open_end(
+                    buf, b, cl, lctx0, writer, reader, model, profile, lost_vals, tail_start
+                )
+            elif p0 == b and p1 < tail_start and cl == list(range(b, p1 + 1)):
+                # A whole character lost inside the text (GBK's Traditional
+                # extension read as Big5 loses both bytes): the same choice.
+                mid = _fill_whole_char(buf, b, p1 + 1, lctx0, writer, reader, model, profile, lost_vals)
+                if mid is not None:
+                    buf[b : p1 + 1] = mid[0]
+                    guesses.append(Guess(p0, p1 + 1, mid[1], truncated=False))
+                    known = b
+                    continue
+            if whole is None:
+                unfilled.extend(p for p in cl if p < tail_start)
+                known = b
+                continue
+            last, post = whole
+            buf[b:] = last
+            guesses.append(Guess(p0, len(buf), post, truncated=True))
             known = b
             continue
         scored: list[tuple[float, tuple[int, ...]]] = []
-        lctx = left if left and not ("\udc80" <= left <= "\udcff") else ""
+        lctx = lctx0
         base = model.logp(lctx) if lctx else 0.0
+        if inner is not None:
+            # A few characters of left context: the inner writer's character
+            # may begin in the reading's previous characters.
+            b_in = _boundary(buf, known, max(known, b - 12), writer)[0]
+        consistent = 0
         for combo in itertools.product(*choices):
             for p, v in zip(cl, combo, strict=True):
                 buf[p] = v
@@ -388,15 +452,27 @@ def fill_lost(
             text, pending = got
             if not text:
                 continue
+            consistent += 1
+            if certain_only:
+                if consistent > 1 or p1 >= tail_start:
+                    break
+                scored.append((0.0, combo))
+                continue
             # A filling after which the bytes stop decoding is worse than one
             # that keeps them valid (unless all stop: the edge of the span).
+            if inner is not None:
+                seg = bytes(buf[b_in:end]).decode(writer, "replace")
+                sc = _inner_score(seg, inner, model)
+                if sc is not None:
+                    scored.append((sc, combo))
+                continue
             s = model.total(lctx + text) - base - (8.0 * pending if pending >= 0 else 6.0)
             if final and at_line_end:
                 s += model.final_bonus(text[-1])
             if profile is not None:
                 s += profile.adjust(text, model)
             scored.append((s, combo))
-        if not scored:
+        if not scored or (certain_only and consistent != 1):
             unfilled.extend(p for p in cl if p < tail_start)
             for p in cl:
                 buf[p] = 0x80
@@ -411,6 +487,248 @@ def fill_lost(
         guesses.append(Guess(p0, p1 + 1, 1.0 / z, truncated=p1 >= tail_start))
         known = b
     return buf, guesses, unfilled
+
+
+#: What a character lost in the layer below costs when a filling of this
+#: layer is judged by the next reversal: the next layer fills it with a
+#: plausible character (about this log-probability), so a lost character is
+#: not the debris that undecodable bytes are.
+_LOST_CHAR_LOGP = -7.0
+
+
+_KNOWN_CHARS: dict[str, dict[int, list[tuple[bytes, str]]]] = {}
+#: Characters rarer than this are left out of whole-character choices:
+#: together they hold a negligible share of the probability.
+_CHOICE_LOGP = -12.0
+
+
+def _known_encoded(writer: str, model: TextModel) -> dict[int, list[tuple[bytes, str]]]:
+    """The model's known characters in ``writer``'s bytes, by first byte."""
+    by_first = _KNOWN_CHARS.get(writer)
+    if by_first is None:
+        by_first = {}
+        for ch in model.known_chars():
+            if model.logp(ch) < _CHOICE_LOGP:
+                continue
+            try:
+                enc = ch.encode(writer)
+            except UnicodeEncodeError:
+                continue
+            by_first.setdefault(enc[0], []).append((enc, ch))
+        _KNOWN_CHARS[writer] = by_first
+    return by_first
+
+
+_KNOWN_BY_PREFIX: dict[str, dict[bytes, list[tuple[bytes, str]]]] = {}
+
+
+def _known_by_prefix(writer: str, model: TextModel) -> dict[bytes, list[tuple[bytes, str]]]:
+    """The same characters by their first two bytes."""
+    by_prefix = _KNOWN_BY_PREFIX.get(writer)
+    if by_prefix is None:
+        by_prefix = {}
+        for encs in _known_encoded(writer, model).values():
+            for enc, ch in encs:
+                if len(enc) >= 2:
+                    by_prefix.setdefault(enc[:2], []).append((enc, ch))
+        _KNOWN_BY_PREFIX[writer] = by_prefix
+    return by_prefix
+
+
+def _fill_open_end(
+    buf: bytearray,
+    b: int,
+    cluster: list[int],
+    lctx: str,
+    writer: str,
+    reader: str,
+    model: TextModel,
+    profile: Profile | None,
+    lost_vals: tuple[int, ...],
+    tail_start: int,
+) -> tuple[bytes, float] | None:
+    """The last character, from ``b`` to the end, holds lost bytes and may
+    have been cut short: choose it among the model's known characters whose
+    bytes agree with the known ones (a longer one was cut further).  Bytes
+    from ``tail_start`` on are cut-off placeholders.  Returns its bytes and
+    the posterior, or None if the cluster is not that shape."""
+    n = len(buf) - b
+    n_read = tail_start - b
+    if n < 1 or n > 4 or n_read < 1 or cluster[0] < b:
+        return None
+    # The same question comes back for each reading of a line (span search,
+    # whole line, layers): answer it once.
+    key = (writer, reader, bytes(buf[b:]), tuple(p - b for p in cluster), n_read, lctx, profile)
+    if key in _OPEN_END_MEMO:
+        return _OPEN_END_MEMO[key]
+    if len(_OPEN_END_MEMO) > 4096:
+        _OPEN_END_MEMO.clear()
+    _OPEN_END_MEMO[key] = got = _choose_open_end(
+        buf, b, cluster, lctx, writer, reader, model, profile, lost_vals, tail_start
+    )
+    return got
+
+
+_OPEN_END_MEMO: dict[tuple[object, ...], tuple[bytes, float] | None] = {}
+
+
+def _choose_open_end(
+    buf: bytearray,
+    b: int,
+    cluster: list[int],
+    lctx: str,
+    writer: str,
+    reader: str,
+    model: TextModel,
+    profile: Profile | None,
+    lost_vals: tuple[int, ...],
+    tail_start: int,
+) -> tuple[bytes, float] | None:
+    n = len(buf) - b
+    n_read = tail_start - b
+    lost = set(lost_vals)
+    read_cluster = [p for p in cluster if p < tail_start]
+    base = model.logp(lctx) if lctx else 0.0
+    scored: list[tuple[float, bytes]] = []
+    work = bytearray(buf[:tail_start])
+    by_first = _known_encoded(writer, model)
+    if b in cluster:
+        pool = [e for f in sorted(lost) for e in by_first.get(f, ())]
+    elif b + 1 < tail_start and b + 1 not in cluster:
+        pool = _known_by_prefix(writer, model).get(bytes(buf[b : b + 2]), [])
+    else:
+        pool = by_first.get(buf[b], [])
+    # The reader saw only the bytes before the cut: whether it loses them
+    # again depends on those alone.
+    seen: dict[bytes, bool] = {}
+    for enc, ch in pool:
+        if len(enc) < n:
+            continue
+        head = enc[:n_read]
+        ok = seen.get(head)
+        if ok is None:
+            ok = all(
+                (head[i - b] in lost) if i in cluster else (head[i - b] == buf[i])
+                for i in range(b, tail_start)
+            )
+            if ok:
+                work[b:] = head
+                ok = _reproduces_loss(work, read_cluster, len(work), reader, writer, len(work))
+            seen[head] = ok
+        if not ok:
+            continue
+        sc = model.total(lctx + ch) - base + model.final_bonus(ch)
+        if profile is not None:
+            sc += profile.adjust(ch, model)
+        scored.append((sc, enc))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    top = scored[0][0]
+    z = sum(math.exp(sc - top) for sc, _ in scored)
+    return scored[0][1], 1.0 / z
+
+
+def _fill_whole_char(
+    buf: bytearray,
+    b: int,
+    e: int,
+    lctx: str,
+    writer: str,
+    reader: str,
+    model: TextModel,
+    profile: Profile | None,
+    lost_vals: tuple[int, ...],
+) -> tuple[bytes, float] | None:
+    """Bytes ``b:e`` are all lost and were one character of ``writer`` (the
+    bytes after them begin a new one): choose it among the model's known
+    characters of that length, with the text on both sides as context."""
+    rest = bytes(buf[e : e + _WINDOW])
+    try:
+        right = _decoder(writer).decode(rest, False)[:3]
+    except UnicodeDecodeError:
+        return None
+    key = (writer, reader, e - b, lctx, rest, profile)
+    if key in _WHOLE_MEMO:
+        return _WHOLE_MEMO[key]
+    if len(_WHOLE_MEMO) > 4096:
+        _WHOLE_MEMO.clear()
+    lost = set(lost_vals)
+    # (the reader sees the character and what follows it: the bytes before
+    # it play no part in whether it is lost)
+    work = bytearray(rest)
+    work[0:0] = bytes(e - b)
+    cluster = list(range(e - b))
+    base = model.logp(lctx) if lctx else 0.0
+    scored: list[tuple[float, bytes]] = []
+    pool = _known_by_length(writer, model).get(e - b, [])
+    every = len(lost) >= 128  # a CJK reader may lose any byte >= 80
+    for enc, ch in pool:
+        if not every and any(v not in lost for v in enc):
+            continue
+        work[0 : e - b] = enc
+        if not _reproduces_loss(work, cluster, len(work), reader, writer, len(work)):
+            continue
+        sc = model.total(lctx + ch + right) - base
+        if profile is not None:
+            sc += profile.adjust(ch, model)
+        scored.append((sc, enc))
+    got = None
+    if scored:
+        scored.sort(reverse=True)
+        top = scored[0][0]
+        z = sum(math.exp(sc - top) for sc, _ in scored)
+        got = scored[0][1], 1.0 / z
+    _WHOLE_MEMO[key] = got
+    return got
+
+
+_WHOLE_MEMO: dict[tuple[object, ...], tuple[bytes, float] | None] = {}
+_KNOWN_BY_LENGTH: dict[str, dict[int, list[tuple[bytes, str]]]] = {}
+
+
+def _known_by_length(writer: str, model: TextModel) -> dict[int, list[tuple[bytes, str]]]:
+    """The known characters by their length in bytes, those whose bytes are
+    all >= 80 (the only ones a CJK reader can lose whole)."""
+    by_len = _KNOWN_BY_LENGTH.get(writer)
+    if by_len is None:
+        by_len = {}
+        for encs in _known_encoded(writer, model).values():
+            for enc, ch in encs:
+                if min(enc) >= 0x80:
+                    by_len.setdefault(len(enc), []).append((enc, ch))
+        _KNOWN_BY_LENGTH[writer] = by_len
+    return by_len
+
+
+def _inner_score(seg: str, inner: tuple[str, str], model: TextModel) -> float | None:
+    """Score of ``seg`` read once more backwards through ``inner``.
+
+    U+FFFD in ``seg`` is a byte the layer below lost: its character costs
+    ``_LOST_CHAR_LOGP``; other bytes that do not decode cost as U+FFFD."""
+    enc = encode_reader(seg, inner[1])
+    if enc is None:
+        return None
+    buf = enc.buf
+    for w in enc.wild:
+        buf[w] = 0xFF
+    text = bytes(buf).decode(inner[0], "surrogateescape")
+    total = 0.0
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        if "\udc80" <= text[i] <= "\udcff":
+            total += model.total(text[start:i])
+            j = i
+            while j < n and "\udc80" <= text[j] <= "\udcff":
+                j += 1
+            run = text[i:j]
+            total += _LOST_CHAR_LOGP if "\udcff" in run else model.logp("\ufffd") * len(run)
+            i = start = j
+        else:
+            i += 1
+    return total + model.total(text[start:])
 
 
 def _reproduces_loss(
@@ -432,11 +750,14 @@ def _reproduces_loss(
         for p in cluster:
             if p >= tail_start:
                 continue
-            stop = end
-            if writer == "utf-8" and p + 1 < end and 0x80 <= buf[p + 1] <= 0xBF:
-                # the writer's character ends at p and a stray continuation
-                # byte follows: the garbled stream ended here (a partial
-                # span), and what follows was never read with the reader
+            # Bytes cut off the end were never read: the reader met the end
+            # of its input there (and a lone lead byte at the end is lost).
+            stop = min(end, tail_start)
+            if writer == "utf-8" and p + 1 < end and not _utf8_char_at(buf, p + 1, end):
+                # the writer's character ends at p and what follows is not
+                # UTF-8 (a stray continuation byte, or the bytes of the clean
+                # text after a garbled span): the garbled stream ended here,
+                # and what follows was never read with the reader
                 q = p
                 while q > 0 and p - q < 3 and 0x80 <= buf[q] <= 0xBF:
                     q -= 1
@@ -448,6 +769,26 @@ def _reproduces_loss(
                 return False
     except LookupError:
         return True
+    return True
+
+
+def _utf8_char_at(buf: bytearray, i: int, end: int, chars: int = 3) -> bool:
+    """Valid UTF-8 characters (up to ``chars`` of them, or to ``end``) start
+    at ``i``.  Three characters: legacy CJK bytes pass for one UTF-8
+    character now and then (夜 in GBK is D2 B9), for three almost never."""
+    for _ in range(chars):
+        if i >= end:
+            return True
+        n = _utf8_len(buf[i])
+        if n == 0:
+            return False
+        if i + n > end:
+            return all(0x80 <= c <= 0xBF for c in buf[i + 1 : end])
+        try:
+            bytes(buf[i : i + n]).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        i += n
     return True
 
 
@@ -633,6 +974,7 @@ def reverse_layer(
         return None
     guesses: list[Guess] = []
     unfilled: list[int] = []
+    n_read = len(buf)
     if wild or missing:
         # The rest of the line, read with the lost bytes as invalid bytes,
         # says which scripts and characters are in use.
@@ -644,12 +986,45 @@ def reverse_layer(
         # only for a reading whose valid part is plausible text (real text
         # scores -4 to -8 per character, wrong readings -10 to -13).
         intact = "".join(c for c in probe_text if c != "\ufffd" and not "\udc80" <= c <= "\udcff")
-        if intact and model.score(intact) > _PLAUSIBLE:
+        intact_score = model.score(intact) if intact else -99.0
+        # The intermediate reading of a double chain is not text yet, but
+        # the same chain read once more makes text (much better than this).
+        inner = None
+        if wild:
+            again = encode_reader(probe_text, reader)
+            if again is not None:
+                # (U+FFFD counted: where the reading is not a double chain's,
+                # reading it again leaves mostly undecodable bytes)
+                read2 = bytes(again.buf).decode(writer, "replace")
+                if read2 and model.score(read2) > max(_PLAUSIBLE, intact_score + 2.0):
+                    inner = (writer, reader)
+        # (judged on the whole, or on one long valid stretch: a garbled span
+        # inside clean text reads as text only there)
+        if inner is None and (
+            intact_score > _PLAUSIBLE
+            or any(len(seg) >= 6 and model.score(seg) > _PLAUSIBLE for seg in probe_text.split("\ufffd"))
+        ):
             prof = profile_of(probe_text, model, hint)
             buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
+            if at_end and wild and not missing and not unfilled:
+                # Only now, the lost bytes filled, does the structure show
+                # whether the last character was cut short.
+                extra = _missing_tail(bytes(buf), writer)
+                if 0 < extra <= 3:
+                    buf, more, _ = fill_lost(buf, [], writer, reader, model, extra, at_end, prof)
+                    guesses += more
+        elif wild:
+            # Not text (yet).  Bytes the damage itself determines are filled
+            # all the same; for a double chain the text the next reversal
+            # makes judges the others.
+            buf, guesses, unfilled = fill_lost(
+                buf, wild, writer, reader, model, certain_only=inner is None, inner=inner
+            )
         else:
             unfilled = list(wild)
     guesses = restored + guesses
+    # (a lost last byte may have turned out to be a lead byte whose trail was cut)
+    missing = max(missing, len(buf) - n_read)
     unfilled_set = set(unfilled)
     # Decode piecewise: unfilled lost bytes stay U+FFFD.
     out: list[str] = []
