@@ -90,6 +90,8 @@ def _encode(ch: str) -> tuple[int, ...] | None:
 
 
 _UNKNOWN = -1  # a byte whose value was lost ('?' in the damaged text)
+#: A slot marking a junk byte dropped at the end of a run (no character).
+_JUNK = ("J",)
 
 
 def _byte_options(ch: str) -> list[tuple[int, ...]]:
@@ -237,6 +239,21 @@ def realign(
                 # has (``隆。`` for ``下。``).  Only after a run of two or
                 # more characters: a real ``?!“`` would otherwise qualify.
                 results.append((k + 1, flat(out)))
+            if (
+                pending is None
+                and n >= 2
+                and o == len(cur) - 1
+                and k + 1 < limit
+                and any(opt and opt[0] == 0xA1 for opt in _byte_options(chars[k + 1]))
+            ):
+                # Back in step by a junk byte: the same damage as the
+                # junk-byte anchor (a byte inserted before a punctuation
+                # mark's lead byte A1), met inside a run that is already out
+                # of step.  The wrong reader paired the run's last trail byte
+                # with the junk byte and then read the mark in step
+                # (``…鞘姓。`` for ``…城市。``): the last byte of the
+                # character before the mark is dropped, as a second event.
+                results.append((k + 1, [*flat(out), _JUNK]))
         if not dead:
             stack.append((k + 1, None, 0, pending, out, n))
     return results
@@ -264,6 +281,14 @@ STRAY_ASCII_COST = 2.0
 #: not write: the text model prices punctuation flat, so this is where a
 #: reading that leaves a mark stranded next to another pays.
 PUNCT_CLASH_COST = 3.0
+#: A run that ends on a junk byte before a punctuation mark is two damage
+#: events in one place (the run's cause and the junk byte): the second one
+#: costs this much more.
+JUNK_IN_RUN_COST = 3.0
+#: Quotes come in pairs within a paragraph of edited prose; a reading that
+#: leaves one more quote without its partner (or one fewer: the slip eats
+#: the first byte of ``。”``) pays or gains this much per quote.
+UNPAIRED_QUOTE_COST = 2.0
 #: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
 #: any other lost lead byte is this much less likely.
 OTHER_LEAD_COST = 6.0
@@ -379,8 +404,11 @@ def fill(
         if isinstance(s, str):
             chars.append(s)
             continue
+        if s == _JUNK:
+            prior -= JUNK_IN_RUN_COST
+            continue
         lctx = (left + "".join(chars))[-1:]
-        nxt = slots[i + 1] if i + 1 < len(slots) else None
+        nxt = slots[i + 1] if i + 1 < len(slots) and slots[i + 1] != _JUNK else None
         rctx = nxt if isinstance(nxt, str) else (right[:1] if nxt is None else "")
         best: tuple[float, str, float] | None = None
         for ch, cost in _candidates(s):
@@ -644,6 +672,10 @@ class MisalignedGbk:
                     + _punct_clash(left + kept + right) * PUNCT_CLASH_COST
                     - _punct_clash(left + repl + right) * PUNCT_CLASH_COST
                 )
+                rest_l, rest_r = line[:anchor], line[end:]
+                gain += (
+                    _unpaired_quotes(rest_l + kept + rest_r) - _unpaired_quotes(rest_l + repl + rest_r)
+                ) * UNPAIRED_QUOTE_COST
                 margin = gain - self.event_cost - anchor_cost
                 conf = _confidence(margin)
                 if conf < 0.3:
@@ -669,6 +701,32 @@ def _punct_clash(text: str) -> int:
         for i in range(len(text) - 1)
         if text[i] in _CLASHING and text[i + 1] in _CLASHING and text[i : i + 2] not in _CLASH_OK
     )
+
+
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+_CLOSERS = {v: k for k, v in _QUOTE_PAIRS.items()}
+
+
+def _unpaired_quotes(line: str) -> int:
+    """Curly quotes of ``line`` without their partner (``他说:“好`` has one).
+
+    >>> _unpaired_quotes("他说:“好。”"), _unpaired_quotes("他说:“好?!?"), _unpaired_quotes("好。”他说")
+    (0, 1, 1)
+    """
+    if not any(c in _QUOTE_PAIRS or c in _CLOSERS for c in line):
+        return 0
+    depth = dict.fromkeys(_QUOTE_PAIRS, 0)
+    stray = 0
+    for c in line:
+        if c in _QUOTE_PAIRS:
+            depth[c] += 1
+        elif c in _CLOSERS:
+            o = _CLOSERS[c]
+            if depth[o]:
+                depth[o] -= 1
+            else:
+                stray += 1
+    return stray + sum(depth.values())
 
 
 def _stray_ascii(text: str) -> int:
