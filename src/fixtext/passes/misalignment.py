@@ -92,13 +92,18 @@ def _encode(ch: str) -> tuple[int, ...] | None:
 _UNKNOWN = -1  # a byte whose value was lost ('?' in the damaged text)
 #: A slot marking a junk byte dropped at the end of a run (no character).
 _JUNK = ("J",)
+#: The ideographic space's code, which the page saved as '?'.
+_SPACE_PAIR = (0xA1, 0xA1)
 
 
 def _byte_options(ch: str) -> list[tuple[int, ...]]:
     """The byte sequences a damaged character can stand for."""
     if ch == "?":
-        # the page's replacement for a byte it could not pair
-        return [(_UNKNOWN,)]
+        # the page's replacement for a byte it could not pair, or for the
+        # ideographic space (A1 A1) that the wrong reader made of a trail
+        # byte A1 (啊, 吧) and a punctuation mark's lead byte: the page wrote
+        # '?' for every non-ASCII space, as for its &nbsp; indents
+        return [(_UNKNOWN,), _SPACE_PAIR]
     if ch.isascii():
         o = ord(ch)
         opts: list[tuple[int, ...]] = [(o,)]
@@ -179,6 +184,8 @@ def realign(
                         stack.append((m.end(), None, 0, pending, out, n))
                     continue
             for opt in reversed(_byte_options(chars[k])):
+                if opt == _SPACE_PAIR and pending is None:
+                    continue  # in step the reader would have paired A1 A1 itself
                 stack.append((k, opt, 0, pending, out, n))
             continue
         dead = False
@@ -464,8 +471,11 @@ def _trail_a1() -> re.Pattern[str]:
         # keeps clean text off the slow path.  Not digits: a byte read out
         # of step is >= 0x40, so digits are never slip debris, and news text
         # is full of them (2021年, 15家).
+        # A folded ！ (A3 A1, written '!') before Han is that signature too:
+        # a junk byte A3 and a mark's lead byte A1 (the scoring gates keep
+        # a real '!' as it is).
         _TRAIL_A1 = re.compile(
-            f"[{cls}](?=[^\\n]{{0,12}}[A-Za-z\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"
+            f"(?:[{cls}]|!(?=[{_HAN}]))(?=[^\\n]{{0,12}}[A-Za-z\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"
         )
     return _TRAIL_A1
 
