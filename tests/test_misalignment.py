@@ -291,7 +291,9 @@ def test_run_ending_on_a_junk_byte_before_a_mark(junk):
     assert repair(damaged) == f
 
 
-@pytest.mark.parametrize("text", ["她笑着说:“明天见。”", "他回头喊道:“快点走吧。”", _trad("他回头喊道:“快点走吧。”")])
+@pytest.mark.parametrize(
+    "text", ["她笑着说:“明天见。”", "他回头喊道:“快点走吧。”", _trad("他回头喊道:“快点走吧。”")]
+)
 def test_lost_byte_of_closing_mark_at_line_end_pairs_the_quote(text):
     # '?!?' at the end of a line could be written on purpose; here the
     # opening quote of the line has no partner, and the realigned reading
@@ -316,6 +318,8 @@ def test_junk_full_width_lead_and_ideographic_space_saved_as_question_mark(text,
     assert repair(damaged) == f
 
 
-@pytest.mark.parametrize("text", ["太好了!我们明天见?好的。", "真的吗?我不相信!你呢?", "哇!這是什麼?我沒見過!"])
+@pytest.mark.parametrize(
+    "text", ["太好了!我们明天见?好的。", "真的吗?我不相信!你呢?", "哇!這是什麼?我沒見過!"]
+)
 def test_real_exclamations_before_han_kept(text):
     assert repair(text) == text
