@@ -184,8 +184,11 @@ def realign(
                         stack.append((m.end(), None, 0, pending, out, n))
                     continue
             for opt in reversed(_byte_options(chars[k])):
-                if opt == _SPACE_PAIR and pending is None:
-                    continue  # in step the reader would have paired A1 A1 itself
+                if opt == _SPACE_PAIR and (pending is None or not _mark_follows(chars, k + 1)):
+                    # In step the reader would have paired A1 A1 itself; out
+                    # of step the second A1 is a mark's lead byte, so the
+                    # next character must start with that mark's trail byte.
+                    continue
                 stack.append((k, opt, 0, pending, out, n))
             continue
         dead = False
@@ -264,6 +267,19 @@ def realign(
         if not dead:
             stack.append((k + 1, None, 0, pending, out, n))
     return results
+
+
+def _mark_follows(chars: str, k: int) -> bool:
+    """Can ``chars[k]``'s first byte be the trail byte of a common mark (A1 xx)?"""
+    if k >= len(chars):
+        return False
+    table = pair_table()
+    for opt in _byte_options(chars[k]):
+        if opt and opt[0] >= 0x80:
+            ch = table[0xA100 | opt[0]]
+            if ch is not None and ch in _PUNCT_PRIOR:
+                return True
+    return False
 
 
 # -- scoring ------------------------------------------------------------------
@@ -398,13 +414,19 @@ def fill(
     last_reads: str | None = None,
     script: int = 0,
     doc_pairs: frozenset[str] = frozenset(),
+    memo: dict[tuple[Any, ...], tuple[str, float] | tuple[()]] | None = None,
 ) -> tuple[str, float] | None:
     """Choose the characters of unknown slots (greedy, left to right).
 
     ``last_reads``: the run is followed by a converter annotation, so its
     last character must have that reading.  ``script``: -1 Simplified, 1
     Traditional, 0 unknown (the line's majority of script-specific chars).
+    ``memo``: the choices already made for one document (the choice for a
+    slot depends only on it, its neighbours and the document; runs re-read
+    to many ends share their slots).
     """
+    if memo is None:
+        memo = {}
     chars: list[str] = []
     prior = 0.0
     for i, s in enumerate(slots):
@@ -417,6 +439,15 @@ def fill(
         lctx = (left + "".join(chars))[-1:]
         nxt = slots[i + 1] if i + 1 < len(slots) and slots[i + 1] != _JUNK else None
         rctx = nxt if isinstance(nxt, str) else (right[:1] if nxt is None else "")
+        reads = last_reads if nxt is None else None
+        key = (s, lctx, rctx, reads, script)
+        hit = memo.get(key)
+        if hit is not None:
+            if not hit:
+                return None
+            chars.append(hit[0])
+            prior += hit[1]
+            continue
         best: tuple[float, str, float] | None = None
         for ch, cost in _candidates(s):
             if not _usable(ch, model):
@@ -434,7 +465,9 @@ def fill(
             if best is None or sc > best[0]:
                 best = (sc, ch, p)
         if best is None:
+            memo[key] = ()
             return None
+        memo[key] = (best[1], best[2])
         chars.append(best[1])
         prior += best[2]
     return "".join(chars), prior
@@ -640,6 +673,7 @@ class MisalignedGbk:
             return []
         lean = sum(model.variant(c) for c in line) if hasattr(model, "variant") else 0
         script = (lean > 0) - (lean < 0)
+        memo: dict[tuple[Any, ...], tuple[str, float] | tuple[()]] = {}
         for anchor, kw, why in anchors:
             mine: list[tuple[Edit, float]] = []
             opts = {k: v for k, v in kw.items() if k not in ("start", "cost")}
@@ -656,10 +690,19 @@ class MisalignedGbk:
                 filled = None
                 if ann and slots and not isinstance(slots[-1], str):
                     filled = fill(
-                        slots, left, line[ann.end() : ann.end() + 2], model, ann.group(1), script, doc_pairs
+                        slots,
+                        left,
+                        line[ann.end() : ann.end() + 2],
+                        model,
+                        ann.group(1),
+                        script,
+                        doc_pairs,
+                        memo,
                     )
                 if filled is None:
-                    filled = fill(slots, left, line[end : end + 2], model, script=script, doc_pairs=doc_pairs)
+                    filled = fill(
+                        slots, left, line[end : end + 2], model, script=script, doc_pairs=doc_pairs, memo=memo
+                    )
                 if filled is None:
                     continue
                 repl, prior = filled
