@@ -220,7 +220,7 @@ def garble(
         if picked:
             j = rng.randrange(0x81, 0xFF) if junk else None
             data = slip(data, picked, junk=j)
-            events.extend(["slip"] * len(picked))
+            events.extend(["junk" if junk else "slip"] * len(picked))
     # the page saved non-ASCII spaces as '?' (its &nbsp; indents, and the
     # ideographic space an out-of-step reader makes of ``啊”``: dev-case
     # evidence); the clean inputs have none of their own
