@@ -323,3 +323,18 @@ def test_junk_full_width_lead_and_ideographic_space_saved_as_question_mark(text,
 )
 def test_real_exclamations_before_han_kept(text):
     assert repair(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这几年他的性格变得更加强?!韧。大家都看在眼里。",
+        "水资源越来越匱?!乏、问题越来越多。",
+        "那里的水源十分匮?!乏、村民只能去远处挑水。",
+    ],
+)
+def test_short_reading_ending_on_a_junk_byte_is_not_evidence(text):
+    # '?!' + Han + mark can be re-read as a lost byte, two realigned
+    # characters and a junk byte before the mark ('。∪', '。》'): two events
+    # for a run of two characters, which a real '?!' explains better.
+    assert repair(text) == text

@@ -184,10 +184,12 @@ def realign(
                         stack.append((m.end(), None, 0, pending, out, n))
                     continue
             for opt in reversed(_byte_options(chars[k])):
-                if opt == _SPACE_PAIR and (pending is None or not _mark_follows(chars, k + 1)):
+                if opt == _SPACE_PAIR and (pending in (None, _UNKNOWN) or not _mark_follows(chars, k + 1)):
                     # In step the reader would have paired A1 A1 itself; out
-                    # of step the second A1 is a mark's lead byte, so the
-                    # next character must start with that mark's trail byte.
+                    # of step the first A1 is the trail byte of a known lead
+                    # byte (not of a '?' just before: '??' is a lost byte
+                    # and its partner) and the second a mark's lead byte, so
+                    # the next character must start with that mark's trail.
                     continue
                 stack.append((k, opt, 0, pending, out, n))
             continue
@@ -251,10 +253,11 @@ def realign(
                 results.append((k + 1, flat(out)))
             if (
                 pending is None
-                and n >= 2
+                and n >= 3
                 and o == len(cur) - 1
                 and k + 1 < limit
                 and any(opt and opt[0] == 0xA1 for opt in _byte_options(chars[k + 1]))
+                and _word_or_mark(out[0])
             ):
                 # Back in step by a junk byte: the same damage as the
                 # junk-byte anchor (a byte inserted before a punctuation
@@ -262,11 +265,19 @@ def realign(
                 # of step.  The wrong reader paired the run's last trail byte
                 # with the junk byte and then read the mark in step
                 # (``…鞘姓。`` for ``…城市。``): the last byte of the
-                # character before the mark is dropped, as a second event.
+                # character before the mark is dropped, as a second event
+                # (after three or more characters: a second event in a run
+                # of two is more easily a real '?!' before a word).
                 results.append((k + 1, [*flat(out), _JUNK]))
         if not dead:
             stack.append((k + 1, None, 0, pending, out, n))
     return results
+
+
+def _word_or_mark(slot: Slot) -> bool:
+    """Can a junk byte follow this realigned slot?  After a Han character or
+    a common mark (``城市`` + junk + ``。``), not after a symbol (``∪``)."""
+    return not isinstance(slot, str) or _is_han(slot) or slot in _PUNCT_PRIOR
 
 
 def _mark_follows(chars: str, k: int) -> bool:
