@@ -7,7 +7,13 @@ written for this benchmark; none from the seeds or dev cases) damaged with
 one to three events of the issue-7 model: aligned and straddling pinyin
 annotations, a lost or junk byte at a 。, '?' indents.  A case counts as
 restored when misaligned_gbk + converter_residue + placeholders give back the
-clean text (with folded widths) exactly.  It also checks that the clean
+clean text (with folded widths) exactly.  With ``--single`` every case has
+exactly one event (one aligned annotation, one straddling annotation, or one
+lost/junk byte at a 。, no indents), so the rate is per run; without it a
+case has up to four events (0-2 aligned annotations, a straddling one, a
+slip, '????' indents) and counts only if all are undone.  Events are
+labelled pinyin, straddle, slip (lost first byte of a 。) and junk (a byte
+inserted before it).  It also checks that the clean
 paragraphs (with real parentheses and '?') are never changed.
 """
 

@@ -269,6 +269,77 @@ def test_log_explains_the_fix():
     assert unicodedata.is_normalized("NFC", result.text)
 
 
+# -- runs that end or start on other damage ------------------------------
+
+
+def _own_fold(text: str) -> tuple[str, bytes]:
+    f = fold_width(text)
+    return f, f.encode("gbk")
+
+
+@pytest.mark.parametrize("junk", [0xB0, 0xC5, 0xD5, 0xE9])
+def test_run_ending_on_a_junk_byte_before_a_mark(junk):
+    # (xiān) inside 老师 puts the stream out of step; GB2312 text would stay
+    # out of step up to the next ASCII, but a junk byte inserted before the
+    # 。 pairs with the run's last trail byte and the 。 is read in step.
+    f, data = _own_fold("老师带着孩子们参观了科技馆。他们对机器人特别感兴趣。")
+    straddled = data[1:3].decode("gbk")
+    data = insert_pinyin(data, straddled)
+    data = slip(data, [data.find("。".encode("gbk"))], junk=junk)
+    damaged = damage_decode(data)
+    assert "?xiān)" in damaged and damaged.endswith("。他们对机器人特别感兴趣。")
+    assert repair(damaged) == f
+
+
+@pytest.mark.parametrize(
+    "text", ["她笑着说:“明天见。”", "他回头喊道:“快点走吧。”", _trad("他回头喊道:“快点走吧。”")]
+)
+def test_lost_byte_of_closing_mark_at_line_end_pairs_the_quote(text):
+    # '?!?' at the end of a line could be written on purpose; here the
+    # opening quote of the line has no partner, and the realigned reading
+    # gives it one.
+    f, data = _own_fold(text)
+    damaged = damage_decode(slip(data, [data.rfind("。".encode("gbk"))]))
+    assert damaged.endswith("?!?")
+    assert repair(damaged) == f
+
+
+@pytest.mark.parametrize(
+    "text", ["然后他说,“这真是一首好诗啊”。大家都笑了。", "她看了很久,才说:“真美啊”。我们都点头。"]
+)
+@pytest.mark.parametrize("trad", [False, True])
+def test_junk_full_width_lead_and_ideographic_space_saved_as_question_mark(text, trad):
+    # A junk byte A3 before “ reads as a folded ！ ('!') with the quote's
+    # lead byte; out of step, 啊's trail byte A1 and ”'s lead byte A1 read as
+    # the ideographic space, which the page saved as '?' (as its &nbsp;).
+    f, data = _own_fold(_trad(text) if trad else text)
+    damaged = damage_decode(slip(data, [data.find("“".encode("gbk"))], junk=0xA3)).replace("\u3000", "?")
+    assert "!" in damaged
+    assert repair(damaged) == f
+
+
+@pytest.mark.parametrize(
+    "text", ["太好了!我们明天见?好的。", "真的吗?我不相信!你呢?", "哇!這是什麼?我沒見過!"]
+)
+def test_real_exclamations_before_han_kept(text):
+    assert repair(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这几年他的性格变得更加强?!韧。大家都看在眼里。",
+        "水资源越来越匱?!乏、问题越来越多。",
+        "那里的水源十分匮?!乏、村民只能去远处挑水。",
+    ],
+)
+def test_short_reading_ending_on_a_junk_byte_is_not_evidence(text):
+    # '?!' + Han + mark can be re-read as a lost byte, two realigned
+    # characters and a junk byte before the mark ('。∪', '。》'): two events
+    # for a run of two characters, which a real '?!' explains better.
+    assert repair(text) == text
+
+
 @pytest.mark.parametrize(
     "clean",
     [

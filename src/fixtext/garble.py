@@ -14,7 +14,9 @@ from their clean text byte for byte, see tests/test_misalignment.py):
    rows → private use), a lead byte before a byte that cannot be a trail
    decoding to ``?`` (a ``(`` there is swallowed with it, other ASCII is read
    again), and the result folded to ASCII widths again;
-5. ``&nbsp;`` indents were saved as ``?``.
+5. ``&nbsp;`` indents were saved as ``?``, and so was the ideographic space
+   (A1 A1) that the out-of-step reader makes of a trail byte A1 and a
+   mark's lead byte.
 
 :func:`garble` returns the damaged text and the text the issue-7 passes must
 restore (the clean text with folded widths: widening is the punctuation
@@ -218,8 +220,11 @@ def garble(
         if picked:
             j = rng.randrange(0x81, 0xFF) if junk else None
             data = slip(data, picked, junk=j)
-            events.extend(["slip"] * len(picked))
-    damaged = damage_decode(data)
+            events.extend(["junk" if junk else "slip"] * len(picked))
+    # the page saved non-ASCII spaces as '?' (its &nbsp; indents, and the
+    # ideographic space an out-of-step reader makes of ``啊”``: dev-case
+    # evidence); the clean inputs have none of their own
+    damaged = damage_decode(data).replace("\u3000", "?")
     if indent:
         damaged = "\n".join("????" + ln if ln else ln for ln in damaged.split("\n"))
     return Garbled(clean, damaged, folded, events)

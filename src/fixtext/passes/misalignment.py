@@ -90,15 +90,20 @@ def _encode(ch: str) -> tuple[int, ...] | None:
 
 
 _UNKNOWN = -1  # a byte whose value was lost ('?' in the damaged text)
+#: A slot marking a junk byte dropped at the end of a run (no character).
+_JUNK = ("J",)
+#: The ideographic space's code, which the page saved as '?'.
+_SPACE_PAIR = (0xA1, 0xA1)
 
 
 def _byte_options(ch: str) -> list[tuple[int, ...]]:
     """The byte sequences a damaged character can stand for."""
     if ch == "?":
-        # the page's replacement for a byte it could not pair; or for an
-        # ideographic space (A1 A1) it saved as '?' like its &nbsp; which a
-        # slipped decoder may have made of two real bytes
-        return [(_UNKNOWN,), (0xA1, 0xA1)]
+        # the page's replacement for a byte it could not pair, or for the
+        # ideographic space (A1 A1) that the wrong reader made of a trail
+        # byte A1 (啊, 吧) and a punctuation mark's lead byte: the page wrote
+        # '?' for every non-ASCII space, as for its &nbsp; indents
+        return [(_UNKNOWN,), _SPACE_PAIR]
     if ch.isascii():
         o = ord(ch)
         opts: list[tuple[int, ...]] = [(o,)]
@@ -179,6 +184,13 @@ def realign(
                         stack.append((m.end(), None, 0, pending, out, n))
                     continue
             for opt in reversed(_byte_options(chars[k])):
+                if opt == _SPACE_PAIR and (pending in (None, _UNKNOWN) or not _mark_follows(chars, k + 1)):
+                    # In step the reader would have paired A1 A1 itself; out
+                    # of step the first A1 is the trail byte of a known lead
+                    # byte (not of a '?' just before: '??' is a lost byte
+                    # and its partner) and the second a mark's lead byte, so
+                    # the next character must start with that mark's trail.
+                    continue
                 stack.append((k, opt, 0, pending, out, n))
             continue
         dead = False
@@ -239,9 +251,46 @@ def realign(
                 # has (``隆。`` for ``下。``).  Only after a run of two or
                 # more characters: a real ``?!“`` would otherwise qualify.
                 results.append((k + 1, flat(out)))
+            if (
+                pending is None
+                and n >= 3
+                and o == len(cur) - 1
+                and k + 1 < limit
+                and any(opt and opt[0] == 0xA1 for opt in _byte_options(chars[k + 1]))
+                and _word_or_mark(out[0])
+            ):
+                # Back in step by a junk byte: the same damage as the
+                # junk-byte anchor (a byte inserted before a punctuation
+                # mark's lead byte A1), met inside a run that is already out
+                # of step.  The wrong reader paired the run's last trail byte
+                # with the junk byte and then read the mark in step
+                # (``…鞘姓。`` for ``…城市。``): the last byte of the
+                # character before the mark is dropped, as a second event
+                # (after three or more characters: a second event in a run
+                # of two is more easily a real '?!' before a word).
+                results.append((k + 1, [*flat(out), _JUNK]))
         if not dead:
             stack.append((k + 1, None, 0, pending, out, n))
     return results
+
+
+def _word_or_mark(slot: Slot) -> bool:
+    """Can a junk byte follow this realigned slot?  After a Han character or
+    a common mark (``城市`` + junk + ``。``), not after a symbol (``∪``)."""
+    return not isinstance(slot, str) or _is_han(slot) or slot in _PUNCT_PRIOR
+
+
+def _mark_follows(chars: str, k: int) -> bool:
+    """Can ``chars[k]``'s first byte be the trail byte of a common mark (A1 xx)?"""
+    if k >= len(chars):
+        return False
+    table = pair_table()
+    for opt in _byte_options(chars[k]):
+        if opt and opt[0] >= 0x80:
+            ch = table[0xA100 | opt[0]]
+            if ch is not None and ch in _PUNCT_PRIOR:
+                return True
+    return False
 
 
 # -- scoring ------------------------------------------------------------------
@@ -266,6 +315,14 @@ STRAY_ASCII_COST = 2.0
 #: not write: the text model prices punctuation flat, so this is where a
 #: reading that leaves a mark stranded next to another pays.
 PUNCT_CLASH_COST = 3.0
+#: A run that ends on a junk byte before a punctuation mark is two damage
+#: events in one place (the run's cause and the junk byte): the second one
+#: costs this much more.
+JUNK_IN_RUN_COST = 3.0
+#: Quotes come in pairs within a paragraph of edited prose; a reading that
+#: leaves one more quote without its partner (or one fewer: the slip eats
+#: the first byte of ``。”``) pays or gains this much per quote.
+UNPAIRED_QUOTE_COST = 2.0
 #: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
 #: any other lost lead byte is this much less likely.
 OTHER_LEAD_COST = 6.0
@@ -368,23 +425,33 @@ def fill(
     last_reads: str | None = None,
     script: int = 0,
     doc_pairs: frozenset[str] = frozenset(),
+    memo: dict[tuple[Any, ...], tuple[str, float] | tuple[()]] | None = None,
 ) -> tuple[str, float] | None:
     """Choose the characters of unknown slots (greedy, left to right).
 
     ``last_reads``: the run is followed by a converter annotation, so its
     last character must have that reading.  ``script``: -1 Simplified, 1
     Traditional, 0 unknown (the line's majority of script-specific chars).
+    ``memo``: the choices already made for one document (the choice for a
+    slot depends only on it, its neighbours and the document; runs re-read
+    to many ends share their slots).
     """
+    if memo is None:
+        memo = {}
     chars: list[str] = []
     prior = 0.0
-    lex = _lexicon()
+    lex = _lexicon() if LEXICON_WEIGHT else None
     for i, s in enumerate(slots):
         if isinstance(s, str):
             chars.append(s)
             continue
+        if s == _JUNK:
+            prior -= JUNK_IN_RUN_COST
+            continue
         lctx = (left + "".join(chars))[-1:]
-        nxt = slots[i + 1] if i + 1 < len(slots) else None
+        nxt = slots[i + 1] if i + 1 < len(slots) and slots[i + 1] != _JUNK else None
         rctx = nxt if isinstance(nxt, str) else (right[:1] if nxt is None else "")
+        reads = last_reads if nxt is None else None
         # a wider window for the word lexicon: known characters up to the
         # next unknown slot
         lwide = (left + "".join(chars))[-3:]
@@ -395,6 +462,14 @@ def fill(
             rwide += t
         else:
             rwide = (rwide + right)[:3]
+        key = (s, lwide, rwide, reads, script)
+        hit = memo.get(key)
+        if hit is not None:
+            if not hit:
+                return None
+            chars.append(hit[0])
+            prior += hit[1]
+            continue
         best: tuple[float, str, float] | None = None
         for ch, cost in _candidates(s):
             if not _usable(ch, model):
@@ -414,7 +489,9 @@ def fill(
             if best is None or sc > best[0]:
                 best = (sc, ch, p)
         if best is None:
+            memo[key] = ()
             return None
+        memo[key] = (best[1], best[2])
         chars.append(best[1])
         prior += best[2]
     return "".join(chars), prior
@@ -446,10 +523,6 @@ _ANNOTATION_AT = re.compile(f"\\(({PINYIN_SYLLABLE})\\)")
 _ANNOTATION_TAIL = re.compile(f"({PINYIN_SYLLABLE})\\)")
 _TRIGGER = re.compile("[?\ue000-\uf8ff]")
 _TRAIL_A1: re.Pattern[str] | None = None
-#: '!' after Chinese text or a folded mark, with slip debris soon after.
-_FOLDED_BANG = re.compile(
-    "(?<=[,.;:\\x80-\\U0010ffff])!(?=[^\\n]{0,12}[A-Za-z\ue000-\uf8ff?@#$&*+<=>\\[\\]^_`{|}~\\\\])"
-)
 
 
 def _trail_a1() -> re.Pattern[str]:
@@ -467,8 +540,11 @@ def _trail_a1() -> re.Pattern[str]:
         # keeps clean text off the slow path.  Not digits: a byte read out
         # of step is >= 0x40, so digits are never slip debris, and news text
         # is full of them (2021年, 15家).
+        # A folded ！ (A3 A1, written '!') before Han is that signature too:
+        # a junk byte A3 and a mark's lead byte A1 (the scoring gates keep
+        # a real '!' as it is).
         _TRAIL_A1 = re.compile(
-            f"[{cls}](?=[^\\n]{{0,12}}[A-Za-z\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"
+            f"(?:[{cls}]|!(?=[{_HAN}]))(?=[^\\n]{{0,12}}[A-Za-z\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"
         )
     return _TRAIL_A1
 
@@ -627,17 +703,13 @@ class MisalignedGbk:
         for m in _trail_a1().finditer(line):
             i = m.start()
             anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
-        for m in _FOLDED_BANG.finditer(line):
-            # junk byte A3 + the A1 lead of the next mark (“ ” 、 。) read as
-            # ！ (A3 A1), which the page folded to '!'
-            i = m.start()
-            anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
 
         out: list[list[tuple[Edit, float]]] = []
         if not anchors:
             return []
         lean = sum(model.variant(c) for c in line) if hasattr(model, "variant") else 0
         script = (lean > 0) - (lean < 0)
+        memo: dict[tuple[Any, ...], tuple[str, float] | tuple[()]] = {}
         for anchor, kw, why in anchors:
             mine: list[tuple[Edit, float]] = []
             opts = {k: v for k, v in kw.items() if k not in ("start", "cost")}
@@ -654,10 +726,19 @@ class MisalignedGbk:
                 filled = None
                 if ann and slots and not isinstance(slots[-1], str):
                     filled = fill(
-                        slots, left, line[ann.end() : ann.end() + 2], model, ann.group(1), script, doc_pairs
+                        slots,
+                        left,
+                        line[ann.end() : ann.end() + 2],
+                        model,
+                        ann.group(1),
+                        script,
+                        doc_pairs,
+                        memo,
                     )
                 if filled is None:
-                    filled = fill(slots, left, line[end : end + 2], model, script=script, doc_pairs=doc_pairs)
+                    filled = fill(
+                        slots, left, line[end : end + 2], model, script=script, doc_pairs=doc_pairs, memo=memo
+                    )
                 if filled is None:
                     continue
                 repl, prior = filled
@@ -680,6 +761,10 @@ class MisalignedGbk:
                     + _punct_clash(left + kept + right) * PUNCT_CLASH_COST
                     - _punct_clash(left + repl + right) * PUNCT_CLASH_COST
                 )
+                rest_l, rest_r = line[:anchor], line[end:]
+                gain += (
+                    _unpaired_quotes(rest_l + kept + rest_r) - _unpaired_quotes(rest_l + repl + rest_r)
+                ) * UNPAIRED_QUOTE_COST
                 margin = gain - self.event_cost - anchor_cost
                 conf = _confidence(margin)
                 if conf < 0.3:
@@ -705,6 +790,32 @@ def _punct_clash(text: str) -> int:
         for i in range(len(text) - 1)
         if text[i] in _CLASHING and text[i + 1] in _CLASHING and text[i : i + 2] not in _CLASH_OK
     )
+
+
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+_CLOSERS = {v: k for k, v in _QUOTE_PAIRS.items()}
+
+
+def _unpaired_quotes(line: str) -> int:
+    """Curly quotes of ``line`` without their partner (``他说:“好`` has one).
+
+    >>> _unpaired_quotes("他说:“好。”"), _unpaired_quotes("他说:“好?!?"), _unpaired_quotes("好。”他说")
+    (0, 1, 1)
+    """
+    if not any(c in _QUOTE_PAIRS or c in _CLOSERS for c in line):
+        return 0
+    depth = dict.fromkeys(_QUOTE_PAIRS, 0)
+    stray = 0
+    for c in line:
+        if c in _QUOTE_PAIRS:
+            depth[c] += 1
+        elif c in _CLOSERS:
+            o = _CLOSERS[c]
+            if depth[o]:
+                depth[o] -= 1
+            else:
+                stray += 1
+    return stray + sum(depth.values())
 
 
 def _stray_ascii(text: str) -> int:
