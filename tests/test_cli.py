@@ -137,3 +137,29 @@ def test_in_place_on_read_only_directory_fails_cleanly(tmp_path: Path) -> None:
     assert len(lines) == 1 and "not writable" in lines[0]
     assert (d / "000.txt").read_bytes() == before
     assert sorted(x.name for x in d.iterdir()) == ["000.txt"]
+
+
+WRAPPED_EN = (
+    "This is a hard-wrapped paragraph of English prose written in a\n"
+    "Markdown file, the way many people keep their documentation so\n"
+    "that diffs stay small and lines stay readable in a terminal, and\n"
+    "the paragraph goes on for a while before it ends with a period\n"
+    "that closes the last of its sentences, here at the very end.\n"
+)
+
+
+def test_set_configures_a_pass(tmp_path: Path) -> None:
+    f = tmp_path / "notes.md"
+    f.write_text(WRAPPED_EN, encoding="utf-8")
+    joined = run(str(f))
+    assert joined.returncode == 0 and joined.stdout.decode().count("\n") == 1
+    kept = run("--set", "unwrap.latin_prose=typeset", str(f))
+    assert kept.returncode == 0 and kept.stdout.decode() == WRAPPED_EN
+
+
+@pytest.mark.parametrize("spec", ["unwrap.latin_prose=sometimes", "unwrap.nosuch=1", "unwrap", "nosuch.x=1"])
+def test_bad_set_is_one_line_and_exit_2(spec: str) -> None:
+    r = run("--set", spec, stdin="内容\n".encode())
+    assert r.returncode == 2
+    err = r.stderr.decode()
+    assert err.count("\n") == 1 and "Traceback" not in err

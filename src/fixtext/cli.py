@@ -13,9 +13,11 @@ from __future__ import annotations
 import argparse
 import codecs
 import difflib
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__, repair
 from . import passes as registry
@@ -135,6 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_MIN_CONFIDENCE,
         help=f"apply edits at least this confident (default {DEFAULT_MIN_CONFIDENCE})",
     )
+    p.add_argument(
+        "--set",
+        dest="options",
+        metavar="PASS.OPTION=VALUE",
+        action="append",
+        default=[],
+        help="configure a pass, e.g. --set unwrap.latin_prose=typeset (repeatable; "
+        "values are JSON when they parse as JSON: 3, 0.5, true, else text)",
+    )
     p.add_argument("--revert", metavar="LOG", help="restore the original from a repaired file and its log")
     p.add_argument(
         "--fail-on-change",
@@ -196,6 +207,7 @@ def _settings(args: argparse.Namespace) -> RepairSettings:
         target=args.target,
         min_confidence=args.min_confidence,
         encoding=args.encoding,
+        options=tuple(_option(o) for o in args.options),
     )
     # Validate once, here, so a typo is one error, not one per file.
     if settings.encoding is not None:
@@ -209,8 +221,22 @@ def _settings(args: argparse.Namespace) -> RepairSettings:
         skip=settings.skip,
         target=settings.target,
         min_confidence=settings.min_confidence,
+        options=settings.options_dict(),
     )
     return settings
+
+
+def _option(spec: str) -> tuple[str, str, Any]:
+    """``PASS.OPTION=VALUE`` -> (pass, option, value); the value as JSON if it parses."""
+    key, eq, raw = spec.partition("=")
+    name, dot, option = key.strip().partition(".")
+    if not (eq and dot and name and option):
+        raise ConfigError(f"--set {spec!r}: expected PASS.OPTION=VALUE, e.g. unwrap.latin_prose=typeset")
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:
+        value = raw
+    return name, option.strip(), value
 
 
 class _LogWriter:

@@ -40,6 +40,14 @@ class RepairSettings:
     target: str | None = None
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     encoding: str | None = None
+    #: pass options as (pass, option, value) triples (a dict is not hashable)
+    options: tuple[tuple[str, str, Any], ...] = ()
+
+    def options_dict(self) -> dict[str, dict[str, Any]] | None:
+        out: dict[str, dict[str, Any]] = {}
+        for name, key, value in self.options:
+            out.setdefault(name, {})[key] = value
+        return out or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +112,7 @@ def repair_item(item: Item, settings: RepairSettings, keep_original: bool = Fals
             target=settings.target,
             min_confidence=settings.min_confidence,
             encoding=settings.encoding,
+            options=settings.options_dict(),
         )
     except FixtextError as exc:
         out.error = str(exc)
