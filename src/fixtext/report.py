@@ -336,7 +336,11 @@ def main(argv: Sequence[str]) -> int:
     p.add_argument("--encoding")
     p.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
     p.add_argument(
-        "--set", dest="options", metavar="PASS.OPTION=VALUE", action="append", default=[],
+        "--set",
+        dest="options",
+        metavar="PASS.OPTION=VALUE",
+        action="append",
+        default=[],
         help="configure a pass (as in the main command)",
     )
     p.add_argument("-j", "--jobs", type=_positive_int, default=None)
