@@ -80,14 +80,17 @@ def _to_trad(text: str) -> str:
     return opencc.OpenCC("s2t").convert(text)
 
 
-def make_cases(n: int, seed: int, single: bool = False) -> list[tuple[str, str, list[str]]]:
+def make_cases(
+    n: int, seed: int, single: bool = False, sentences: list[str] | None = None
+) -> list[tuple[str, str, list[str]]]:
     rng = random.Random(seed)
-    trad = [_to_trad(s) for s in SENTENCES]
+    simp = sentences or SENTENCES
+    trad = [_to_trad(s) for s in simp]
     out = []
     tries = 0
     while len(out) < n and tries < n * 20:
         tries += 1
-        pool = trad if rng.random() < 0.6 else SENTENCES
+        pool = trad if rng.random() < 0.6 else simp
         para = "".join(rng.sample(pool, rng.randint(2, 4)))
         try:
             para.encode("gbk")
@@ -127,8 +130,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--show", type=int, default=0)
     ap.add_argument("--single", action="store_true", help="one damage event (one run) per case")
+    ap.add_argument(
+        "--sentences", metavar="FILE", help="draw paragraphs from these sentences (one per line) instead"
+    )
     args = ap.parse_args(argv)
-    cases = make_cases(args.cases, args.seed, single=args.single)
+    sentences = None
+    if args.sentences:
+        with open(args.sentences, encoding="utf-8") as f:
+            sentences = [fold_width(line.strip()) for line in f if line.strip()]
+    cases = make_cases(args.cases, args.seed, single=args.single, sentences=sentences)
     t0 = time.perf_counter()
     ok = 0
     by_kind: Counter[str] = Counter()

