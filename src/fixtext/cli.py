@@ -137,15 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_MIN_CONFIDENCE,
         help=f"apply edits at least this confident (default {DEFAULT_MIN_CONFIDENCE})",
     )
-    p.add_argument(
-        "--set",
-        dest="options",
-        metavar="PASS.OPTION=VALUE",
-        action="append",
-        default=[],
-        help="configure a pass, e.g. --set unwrap.latin_prose=typeset (repeatable; "
-        "values are JSON when they parse as JSON: 3, 0.5, true, else text)",
-    )
+    add_set_option(p)
     p.add_argument("--revert", metavar="LOG", help="restore the original from a repaired file and its log")
     p.add_argument(
         "--fail-on-change",
@@ -191,6 +183,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.add_argument("--version", action="version", version=f"fixtext {__version__}")
     return p
+
+
+def add_set_option(p: argparse.ArgumentParser) -> None:
+    """``--set PASS.OPTION=VALUE`` (the main command and ``fixtext report``)."""
+    p.add_argument(
+        "--set",
+        dest="options",
+        metavar="PASS.OPTION=VALUE",
+        action="append",
+        default=[],
+        help="configure a pass, e.g. --set unwrap.latin_prose=typeset (repeatable; "
+        "values are JSON when they parse as JSON: 3, 0.5, true, else text)",
+    )
 
 
 def _split(value: str | None) -> list[str] | None:

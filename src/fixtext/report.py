@@ -335,14 +335,9 @@ def main(argv: Sequence[str]) -> int:
     p.add_argument("--to", dest="target", choices=TARGETS, default=None)
     p.add_argument("--encoding")
     p.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
-    p.add_argument(
-        "--set",
-        dest="options",
-        metavar="PASS.OPTION=VALUE",
-        action="append",
-        default=[],
-        help="configure a pass (as in the main command)",
-    )
+    from .cli import add_set_option
+
+    add_set_option(p)
     p.add_argument("-j", "--jobs", type=_positive_int, default=None)
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--debug", action="store_true")
