@@ -112,6 +112,18 @@ _CODE_LINE = re.compile(
     r"|=>|==|!=|\w\(\)|^\s*[\w.]+\s*=\s*\S"
 )
 
+#: A quoted or backticked name that prose mentions (``"lower()"``,
+#: ```len(s) == 0```): not a sign of program text, so replaced by an empty
+#: pair before ``_CODE_LINE`` looks.  A quote right after a word or ``(`` is
+#: an argument (``print("a == b")``) and stays; so does a quote the line
+#: does not close.
+_MENTION = re.compile(r"(?<![\w(\[])(?:\"[^\"\n]+\"|`[^`\n]+`|“[^”\n]+”)")
+
+
+def _code_line(b: str) -> bool:
+    """Program text, judged outside the names that prose quotes."""
+    return bool(_CODE_LINE.search(_MENTION.sub('""', b) if '"' in b or "`" in b or "“" in b else b))
+
 
 #: East Asian Wide and Fullwidth blocks (Unicode EastAsianWidth W/F), the
 #: characters a monospaced layout gives two columns.
@@ -290,7 +302,7 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
         elif cjk and not _CJK_ANY.search(b) and re.search(r"[A-Za-z0-9]", b):
             # ASCII or Latin lines inside CJK text: URLs, code, English
             ln.protected = True
-        elif not cjk and (_CODE_LINE.search(b) or b[0] == ">" or _SPACE_COLUMNS.search(b)):
+        elif not cjk and (_code_line(b) or b[0] == ">" or _SPACE_COLUMNS.search(b)):
             # program text, quoted mail ("> "), space-aligned columns
             ln.protected = True
 
@@ -1188,8 +1200,13 @@ def _is_latin_word(s: str) -> bool:
 
 
 def _first_token(s: str) -> str:
-    # a word with the punctuation glued to it: "degrees." did not fit either
-    m = re.match(r"[A-Za-z0-9\u00c0-\u024f'’-]+[.,;:!?)\]\"'”’]*|.", s)
+    """What a word wrapper would have had to fit on the line before: the
+    first whitespace-delimited chunk with its punctuation (``"degrees."``,
+    ``"ZeroDivisionError".``), up to a hyphen inside it (``long-`` of
+    ``long-term``: wrappers break there), one character if it is wide."""
+    if _WIDE.match(s):
+        return s[0]
+    m = re.match(r"[^\s-]*?[A-Za-z0-9\u00c0-\u024f]-(?=[A-Za-z\u00c0-\u024f])|\S+", s)
     return m.group() if m else s[:1]
 
 
