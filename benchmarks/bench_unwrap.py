@@ -110,16 +110,12 @@ def hyphenate(rng: random.Random, text: str, w: int) -> str:
     Existing hyphens are break points too (``long-`` / ``term``), as in
     ``textwrap`` with ``break_on_hyphens``.
     """
-    words = re.findall(r"[^\s-]+-?|-", text)
-    # re-attach: "long-" "term" came from "long-term"; spaces separate the rest
+    # pieces: whitespace-delimited chunks, split after a hyphen between
+    # letters ("long-" / "term"; "->" and "-c" are no break points)
     tokens: list[tuple[str, bool]] = []  # (piece, space after)
-    pos = 0
-    for m in re.finditer(r"[^\s-]+-?|-", text):
-        if tokens:
-            tokens[-1] = (tokens[-1][0], text[pos : m.start()] != "")
-        tokens.append((m.group(), False))
-        pos = m.end()
-    del words
+    for m in re.finditer(r"\S+", text):
+        parts = re.split(r"(?<=[A-Za-z]{2}-)(?=[A-Za-z])", m.group())
+        tokens += [(part, False) for part in parts[:-1]] + [(parts[-1], True)]
     lines: list[str] = []
     cur = ""
     for piece, space in tokens:

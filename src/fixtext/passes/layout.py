@@ -108,16 +108,17 @@ def lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
 
 #: Lines of program text in a Latin document (prose never has these shapes).
 _CODE_LINE = re.compile(
-    r"[{}]\s*$|\)\s*;\s*$|^(?:def|class|import|from\s+\S+\s+import|#include|return)\b.*[:;(]"
+    r"[{}]\s*$|\)\s*;\s*$|^(?:def|class)\s+\w+\s*[(:]|^(?:import|from\s+[\w.]+\s+import)\s+[\w.*]+\s*(?:,|$|\bas\b)"
+    r"|^#include\b|^return\b.*;\s*$"
     r"|=>|==|!=|\w\(\)|^\s*[\w.]+\s*=\s*\S"
 )
 
 #: A quoted or backticked name that prose mentions (``"lower()"``,
 #: ```len(s) == 0```): not a sign of program text, so replaced by an empty
-#: pair before ``_CODE_LINE`` looks.  A quote right after a word or ``(`` is
-#: an argument (``print("a == b")``) and stays; so does a quote the line
-#: does not close.
-_MENTION = re.compile(r"(?<![\w(\[])(?:\"[^\"\n]+\"|`[^`\n]+`|“[^”\n]+”)")
+#: pair before ``_CODE_LINE`` looks.  A quote right after a word, or after
+#: a call's ``(`` (``print("a == b")``), is an argument and stays; so does a
+#: quote the line does not close.
+_MENTION = re.compile(r"(?<!\w)(?<!\w[(\[])(?:\"[^\"\n]+\"|`[^`\n]+`|“[^”\n]+”)")
 
 
 def _code_line(b: str) -> bool:
@@ -627,9 +628,12 @@ class Unwrap:
                 return []
         if not cjk and mode == "never":
             return []
-        # (list items in Latin text are lines of their own, short by nature:
-        # they say nothing about the width its paragraphs were wrapped at)
-        wrap = estimate_wrap_width([ln.body for ln in content if cjk or not _marker_start(ln.body)], cjk)
+        # (list items in Latin text are lines of their own, short by nature,
+        # and a line that is one unbreakable chunk, a URL, overflows it:
+        # neither says anything about the width paragraphs were wrapped at)
+        wrap = estimate_wrap_width(
+            [ln.body for ln in content if cjk or not (_marker_start(ln.body) or " " not in ln.body)], cjk
+        )
         sep = self.paragraph_separator
         if sep == "auto":
             sep = "\n" if script.chinese else "keep"
@@ -1029,7 +1033,7 @@ class _Unwrapper:
             return 0.0, ""
         if _starts_paragraph(bb, _indent_of(b), self.typical_indent) or bb[0] in "#>|":
             return 0.0, ""
-        if self.latin_ok is None and not (ab[-1].isalnum() or ab[-1] in ",;:-–—)\"'”’" or ends_sentence(ab)):
+        if self.latin_ok is None and not (ab[-1].isalnum() or ab[-1] in ",;:-–—)]\"'”’*_`" or ends_sentence(ab)):
             return 0.0, ""
         if self.full(a, b):
             if ends_sentence(ab) and self.latin_ok is not None and not self.any_blank:
@@ -1109,6 +1113,10 @@ class _Unwrapper:
                     )
                 ):
                     return 1, "", "end-of-line hyphen removed"
+            return 0, "", "hyphenated word kept"
+        if x == "-" and len(ab) >= 2 and ab[-2].isalnum() and y.isalnum():
+            # "3-|tuple", "utf-|8", "2011-|003": a wrapper broke at the
+            # hyphen of a compound with digits; no typesetter splits a number
             return 0, "", "hyphenated word kept"
         if not (_is_latin_char(x) and _is_latin_char(y)):
             if self.cjk:
@@ -1206,7 +1214,7 @@ def _first_token(s: str) -> str:
     ``long-term``: wrappers break there), one character if it is wide."""
     if _WIDE.match(s):
         return s[0]
-    m = re.match(r"[^\s-]*?[A-Za-z0-9\u00c0-\u024f]-(?=[A-Za-z\u00c0-\u024f])|\S+", s)
+    m = re.match(r"[^\s-]*?[A-Za-z\u00c0-\u024f]{2}-(?=[A-Za-z\u00c0-\u024f])|\S+", s)
     return m.group() if m else s[:1]
 
 
