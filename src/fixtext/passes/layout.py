@@ -285,7 +285,12 @@ def _split_lines(text: str) -> list[_Line]:
 def _mark_protected(lines: list[_Line], cjk: bool) -> None:
     """Code fences, indented code (non-CJK text), tables: never joined."""
     in_fence = False
+    # inside a paragraph, a straight quote opened on an earlier line and not
+    # yet closed: the line starts inside a mention ("exec(body,|globals())")
+    open_quote = False
     for ln in lines:
+        if ln.blank:
+            open_quote = False
         if _FENCE.match(ln.text):
             ln.protected = True
             in_fence = not in_fence
@@ -303,9 +308,13 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
         elif cjk and not _CJK_ANY.search(b) and re.search(r"[A-Za-z0-9]", b):
             # ASCII or Latin lines inside CJK text: URLs, code, English
             ln.protected = True
-        elif not cjk and (_code_line(b) or b[0] == ">" or _SPACE_COLUMNS.search(b)):
+        elif not cjk and (
+            _code_line('"' + b if open_quote else b) or b[0] == ">" or _SPACE_COLUMNS.search(b)
+        ):
             # program text, quoted mail ("> "), space-aligned columns
             ln.protected = True
+        if b.count('"') % 2:
+            open_quote = not open_quote
 
 
 def _indent_of(ln: _Line) -> int:
@@ -1001,8 +1010,12 @@ class _Unwrapper:
         """A page or column break (blank lines) inside a sentence of wrapped Latin prose.
 
         The text has wrapped paragraphs; line A reaches the width and stops
-        inside a clause (a word or a comma, no full stop or colon); B goes
-        on in lower case.  Clean text never breaks a paragraph there.
+        inside a clause (a word, a comma, a quoted or emphasised word or a
+        closing parenthesis after one, no full stop or colon); B goes on in
+        lower case, perhaps after an opening quote or parenthesis.  Clean
+        text never breaks a paragraph there.  After a lower-case word (``the``,
+        ``In``), which no paragraph ends on, B may start with a capital or a
+        quoted name too (``the\n\n"Ellipsis"``), at a lower confidence.
         """
         ab, bb = a.body, b.body
         if (
@@ -1010,13 +1023,19 @@ class _Unwrapper:
             or k > 2
             or self.wrap is None
             or self.latin_ok == set()  # the text shows no wrapped paragraph
-            or not (ab[-1].isalpha() or ab[-1] in ",-")
-            or not bb[0].islower()
+            or not (ab[-1].isalnum() or ab[-1] in ",-\"')*_`”’")
+            or ends_sentence(ab)
             or _starts_paragraph(bb, _indent_of(b), self.typical_indent)
             or not self.full(a, b)
         ):
             return 0.0, ""
-        return 0.7, "blank line inside a sentence (page or column break)"
+        m = _OPENERS.match(bb)
+        first = bb[m.end()] if m and m.end() < len(bb) else ""
+        if first.islower() or (first == "_" and m and m.end() > 0):
+            return 0.7, "blank line inside a sentence (page or column break)"
+        if ab[-1].islower() and (first.isupper() or first.isdigit()):
+            return 0.6, "blank line after a clause that goes on (page or column break)"
+        return 0.0, ""
 
     def _join_latin_doc(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
         if k > 0 or self.wrap is None:
@@ -1205,6 +1224,10 @@ def _is_latin_char(ch: str) -> bool:
 
 def _is_latin_word(s: str) -> bool:
     return bool(s) and all(_is_latin_char(c) for c in s)
+
+
+#: Opening marks a clause may continue with: quotes, brackets, emphasis.
+_OPENERS = re.compile(r"[\"“‘'(\[*_`]*")
 
 
 def _first_token(s: str) -> str:
