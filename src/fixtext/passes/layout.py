@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..core import ConfigError, Context, Edit
+from ..textmodel import english
 
 # ---------------------------------------------------------------------------
 # Character classes shared with punctuation.py and script.py
@@ -230,6 +231,45 @@ def _ends_lead_in(line: str) -> bool:
     return bool(s) and (s[-1] in LEAD_IN or s.endswith("--"))
 
 
+#: A closed form known only from running text (wordfreq, not the speller's
+#: list: ``namespace``, ``readonly``, ``builtin``) at least this common
+#: (Zipf: log10 per billion words; 3.5 is about 3 per million) is taken for
+#: a typesetter's split even when both halves are words.
+CLOSED_COMPOUND_ZIPF = 3.5
+
+#: Endings a typesetter splits before (``weather-|ing``) that wordfreq
+#: counts as tokens of their own (text hyphenated at line ends).
+_SUFFIXES = frozenset("ing ting ed er est ly ion ity ism ist ive ize ise ous ful ment ness able ible".split())
+
+
+def _is_part_word(w: str) -> bool:
+    """A word of its own: in the speller's list (4+ letters), or a common short
+    token that is no suffix (``non``, ``re``, ``ins``: wordfreq splits compounds)."""
+    return w in english_words() or (len(w) <= 3 and w not in _SUFFIXES and english.zipf(w) >= 3.0)
+
+
+def _closed_compound(w1: str, w2: str, joined: str) -> bool:
+    """Is ``w1``-``w2`` at a line end the one word ``joined`` split by a typesetter?
+
+    A word of the speller's list, yes (the issue's rule: ``exam-|ple``,
+    ``with-|out``, ``wet-|land``; also ``plug-|ins``, which is ambiguous).
+    A word known only from running text, when one half is no word
+    (``subcl-|asses``) or it is common; not when both halves are words and
+    it is rare, where the writer's hyphen is likelier (``read-|only``).
+
+    >>> _closed_compound("exam", "ple", "example"), _closed_compound("with", "out", "without")
+    (True, True)
+    >>> _closed_compound("subcl", "asses", "subclasses"), _closed_compound("well", "known", "wellknown")
+    (True, False)
+    >>> _closed_compound("read", "only", "readonly")
+    False
+    """
+    if joined in english_words():
+        return True
+    z = english.zipf(joined)
+    return z > 0.0 and (z >= CLOSED_COMPOUND_ZIPF or not (_is_part_word(w1) and _is_part_word(w2)))
+
+
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Lower-case English words of 4+ letters (SCOWL via Debian ``wamerican``).
@@ -393,7 +433,7 @@ def estimate_wrap_width(bodies: Sequence[str], cjk: bool) -> WrapWidth | None:
         # one length there are a coincidence)
         for slack in (tight, 4 * unit) if cjk else (12 * unit,):
             for v in counts:
-                if v < (6 if cjk else 30) * unit:
+                if v < (6 if cjk else 24) * unit:
                     continue
                 # cheap count first (most candidate widths fail here): lines
                 # in [v - slack, v], repeated lines included
@@ -1115,9 +1155,10 @@ class _Unwrapper:
                 hyph = f"{w1}-{w2}".lower()
                 # A typesetter carries at least three letters to the next
                 # line, so "follow-|up" is the compound follow-up.  Otherwise
-                # the joined word written elsewhere in the document, or a
-                # dictionary word.  (Ambiguous and left so: "plug-|ins" is
-                # plug-ins or plugins, "with-|out" without.)
+                # the joined word written elsewhere in the document, or an
+                # English word (_closed_compound).  "plug-|ins" is plug-ins
+                # or plugins and comes out plugins (ambiguous; a frequency
+                # threshold that kept it would split wetland, eyesight).
                 if (
                     y.islower()
                     and len(w2) >= 3
@@ -1128,7 +1169,7 @@ class _Unwrapper:
                             and joined not in (w1.lower(), w2.lower())
                             and joined in self.word_runs()
                         )
-                        or joined in english_words()
+                        or _closed_compound(w1.lower(), w2.lower(), joined)
                     )
                 ):
                     return 1, "", "end-of-line hyphen removed"
