@@ -20,6 +20,9 @@ block for the evidence of a wrapped paragraph), and with ``textwrap.fill``
 (no hyphenation: a word wrapper, a mail client, a ragged-right PDF).
 fixtures/corpus/en_heldout.txt, paragraphs written after the English
 heuristics were tuned on en_paragraphs.txt, is reported separately.
+The prose paragraphs of the Python language reference (``pydoc_data``, shipped
+with CPython, read at run time) are a third, larger English source: real
+technical prose with quoted names and compounds.
 
 Two controls count texts that must come out unchanged: whole paragraphs one
 per line, and an adversarial set of clause prefixes of random length that
@@ -252,12 +255,14 @@ def python_doc_paragraphs() -> list[str]:
         if len({len(ln) - len(ln.lstrip()) for ln in lines}) != 1:
             continue
         body = [ln.strip() for ln in lines]
-        if any(ln.endswith((":", "-")) or ln.startswith((">>>", "*", "-", "|", "+", "=", "...")) for ln in body):
+        markup = (">>>", "*", "-", "|", "+", "=", "...")
+        if any(ln.endswith((":", "-")) or ln.startswith(markup) for ln in body):
             continue
         # (two spaces after a full stop, as the reference writes, do not
         # survive any wrapper: they are where it breaks)
         p = re.sub(r"  +", " ", " ".join(body))
-        if len(p) >= 150 and re.search(r"[.!?][\")]?$", p) and sum(c.isalpha() or c == " " for c in p) >= 0.9 * len(p):
+        prose = sum(c.isalpha() or c == " " for c in p) >= 0.9 * len(p)
+        if len(p) >= 150 and re.search(r"[.!?][\")]?$", p) and prose:
             out.append(p)
     return out
 

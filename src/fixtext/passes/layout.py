@@ -239,7 +239,10 @@ CLOSED_COMPOUND_ZIPF = 3.5
 
 #: Endings a typesetter splits before (``weather-|ing``) that wordfreq
 #: counts as tokens of their own (text hyphenated at line ends).
-_SUFFIXES = frozenset("ing ting ed er est ly ion ity ism ist ive ize ise ous ful ment ness able ible".split())
+_SUFFIXES = frozenset(
+    {"ing", "ting", "ed", "er", "est", "ly", "ion", "ity", "ism", "ist", "ive", "ize", "ise", "ous"}
+    | {"ful", "ment", "ness", "able", "ible"}
+)
 
 
 def _is_part_word(w: str) -> bool:
@@ -1092,7 +1095,8 @@ class _Unwrapper:
             return 0.0, ""
         if _starts_paragraph(bb, _indent_of(b), self.typical_indent) or bb[0] in "#>|":
             return 0.0, ""
-        if self.latin_ok is None and not (ab[-1].isalnum() or ab[-1] in ",;:-–—)]\"'”’*_`" or ends_sentence(ab)):
+        joinable_end = ab[-1].isalnum() or ab[-1] in ",;:-–—)]\"'”’*_`" or ends_sentence(ab)
+        if self.latin_ok is None and not joinable_end:
             return 0.0, ""
         if self.full(a, b):
             if ends_sentence(ab) and self.latin_ok is not None and not self.any_blank:

@@ -68,8 +68,8 @@ def zipf(word: str) -> float:
 def build(wheel: str, out: Path = DATA) -> int:  # pragma: no cover - build time
     import msgpack  # type: ignore[import-untyped]
 
-    with zipfile.ZipFile(wheel) as z:
-        raw = gzip.decompress(z.read("wordfreq/data/large_en.msgpack.gz"))
+    with zipfile.ZipFile(wheel) as whl:
+        raw = gzip.decompress(whl.read("wordfreq/data/large_en.msgpack.gz"))
     header, *buckets = msgpack.unpackb(raw, raw=False)
     if header.get("format") != "cB":
         raise SystemExit(f"unexpected wordfreq data format: {header}")
