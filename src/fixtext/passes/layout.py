@@ -119,12 +119,12 @@ _CODE_LINE = re.compile(
 #: pair before ``_CODE_LINE`` looks.  A quote right after a word, or after
 #: a call's ``(`` (``print("a == b")``), is an argument and stays; so does a
 #: quote the line does not close.
-_MENTION = re.compile(r"(?<!\w)(?<!\w[(\[])(?:\"[^\"\n]+\"|`[^`\n]+`|“[^”\n]+”)")
+_MENTION = re.compile(r"(?<!\w)(?<!\w[(\[])(?:\"[^\"\n]+\"|`[^`\n]+`|“[^”\n]+”|‘[^’\n]+’|'[^'\n]+'(?!\w))")
 
 
 def _code_line(b: str) -> bool:
     """Program text, judged outside the names that prose quotes."""
-    return bool(_CODE_LINE.search(_MENTION.sub('""', b) if '"' in b or "`" in b or "“" in b else b))
+    return bool(_CODE_LINE.search(_MENTION.sub('""', b) if any(q in b for q in "\"`“‘'") else b))
 
 
 #: East Asian Wide and Fullwidth blocks (Unicode EastAsianWidth W/F), the
