@@ -109,7 +109,7 @@ def lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
 
 #: Lines of program text in a Latin document (prose never has these shapes).
 _CODE_LINE = re.compile(
-    r"[{}]\s*$|\)\s*;\s*$|^(?:def|class)\s+\w+\s*[(:]|^(?:import|from\s+[\w.]+\s+import)\s+[\w.*]+\s*(?:,|$|\bas\b)"
+    r"[{}]\s*$|\)\s*;\s*$|^(?:def|class)\s+\w+(?:\(.*\))?(?:\s*->.*)?:|^(?:import|from\s+[\w.]+\s+import)\s+[\w.*]+\s*(?:,|$|\bas\b)"
     r"|^#include\b|^return\b.*;\s*$"
     r"|=>|==|!=|\w\(\)|^\s*[\w.]+\s*=\s*\S"
 )
