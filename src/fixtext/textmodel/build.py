@@ -71,6 +71,10 @@ MIN_GAIN = 0.2
 #: Quantisation of stored log-probabilities (nats per step).
 QSTEP = 0.05
 
+CROSS = True
+#: How many of the most frequent word-initial characters get boundary pairs.
+CROSS_STARTERS = 40
+
 WORDFREQ_WHEEL = "wordfreq-3.1.1-py3-none-any.whl"
 
 #: Log prior of Korean / Japanese text, added to the within-language
@@ -146,9 +150,7 @@ def _is_japanese(c: str) -> bool:
     return _is_kana(c) or _is_han(c)
 
 
-def _char_counts(
-    words: list[tuple[str, float]], keep
-) -> tuple[Counter[str], Counter[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+def _char_counts(words: list[tuple[str, float]], keep) -> tuple[Counter[str], Counter[tuple[str, str]]]:  # type: ignore[no-untyped-def]
     """A word's frequency credited to its kept characters and to each
     adjacent pair of kept characters inside it."""
     uni: Counter[str] = Counter()
@@ -161,6 +163,49 @@ def _char_counts(
             if keep(a) and keep(b):
                 big[(a, b)] += f
     return uni, big
+
+
+def _boundary_pairs(
+    words: list[tuple[str, float]], keep, big: Counter[tuple[str, str]]
+) -> dict[tuple[str, str], float]:  # type: ignore[no-untyped-def]
+    """Pairs across a word boundary, for languages whose word lists are cut
+    into morphemes (wordfreq splits Korean and Japanese with MeCab: 개발|을,
+    生まれ|た, で|す).  In running text the last character of a word is
+    followed by the first character of the next one, so a pair (a, b) spans
+    a boundary about ``E(a) * S(b)`` times, ``E(a)`` being the frequency of
+    words ending in ``a`` and ``S(b)`` the share of word frequency starting
+    with ``b`` (adjacent words taken as independent).  Kept when that is at
+    least ``MIN_GAIN`` worth over the character's own rate, like the
+    within-word pairs."""
+    end: Counter[str] = Counter()
+    start: Counter[str] = Counter()
+    uni: Counter[str] = Counter()
+    for w, f in words:
+        for c in w:
+            if keep(c):
+                uni[c] += f
+        if keep(w[0]):
+            start[w[0]] += f
+        if keep(w[-1]):
+            end[w[-1]] += f
+    n_start = sum(start.values())
+    n_uni = sum(uni.values())
+    # P(b | a) over all followers of a: within-word pairs plus boundaries.
+    # A boundary pair can only pass the gain test when b starts words more
+    # often than it occurs at all, so only those b are tried.
+    # Only the most frequent word starts (particles, endings, auxiliaries:
+    # 을 이 는 다, た て の に) are tried: they carry most of the boundary
+    # mass, and the others would multiply the table for little.
+    starters = [
+        (b, n / n_start)
+        for b, n in start.most_common(CROSS_STARTERS)
+        if n / n_start > (math.exp(MIN_GAIN) - 1) * uni[b] / n_uni
+    ]
+    out: dict[tuple[str, str], float] = {}
+    for a, e in end.items():
+        for b, sb in starters:
+            out[(a, b)] = e * sb
+    return out
 
 
 def _opencc_dict(name: str) -> dict[str, str]:
@@ -267,16 +312,25 @@ def _lang_logp(uni: Counter[str], offset: float) -> dict[str, float]:
 
 
 def _add_pairs(
-    pairs: dict[int, float], big: Counter[tuple[str, str]], logp: dict[str, float], known: Counter[str] | dict
-) -> None:  # type: ignore[type-arg]
-    """Interpolated log P(b|a) of ``big``'s pairs, kept when it beats the
-    unseen-pair fallback; a pair already stored keeps the larger value (a
-    text is Chinese or Japanese, so the better language speaks for it)."""
+    pairs: dict[int, float],
+    big: Counter[tuple[str, str]],
+    logp: dict[str, float],
+    known: Counter[str],
+    cross: dict[tuple[str, str], float] | None = None,
+) -> None:
+    """Interpolated log P(b|a) of ``big``'s pairs (and of the word-boundary
+    pairs ``cross``, which also count in each context's total), kept when it
+    beats the unseen-pair fallback; a pair already stored keeps the larger
+    value (a text is Chinese or Japanese, so the better language speaks for
+    it)."""
+    counts: dict[tuple[str, str], float] = dict(big)
+    for k, v in (cross or {}).items():
+        counts[k] = counts.get(k, 0.0) + v
     left: Counter[str] = Counter()
-    for (a, _b), n in big.items():
+    for (a, _b), n in counts.items():
         left[a] += n
     lg_rest = math.log(1 - LAMBDA)
-    for (a, b), n in big.items():
+    for (a, b), n in counts.items():
         if a not in logp or b not in logp or a not in known or b not in known:
             continue
         pb = math.exp(logp[b])
@@ -314,8 +368,10 @@ def build(wheel: Path | None = None) -> bytes:
     # wordfreq, less the language prior.  Hangul and kana take them as they
     # are; a kanji keeps the larger of its Chinese and Japanese values.
     wheel = wheel or _fetch_wordfreq()
-    ko_uni, ko_big = _char_counts(_load_wordfreq(wheel, "small_ko"), _is_hangul)
-    ja_uni, ja_big = _char_counts(_load_wordfreq(wheel, "large_ja"), _is_japanese)
+    ko_words = _load_wordfreq(wheel, "small_ko")
+    ja_words = _load_wordfreq(wheel, "large_ja")
+    ko_uni, ko_big = _char_counts(ko_words, _is_hangul)
+    ja_uni, ja_big = _char_counts(ja_words, _is_japanese)
     for lang_logp in (_lang_logp(ko_uni, KO_OFFSET), _lang_logp(ja_uni, JA_OFFSET)):
         for ch, lp in lang_logp.items():
             if lp > logp.get(ch, -99.0):
@@ -326,8 +382,8 @@ def build(wheel: Path | None = None) -> bytes:
     # Bigram: interpolated log P(b|a), kept when it beats the fallback.
     pairs: dict[int, float] = {}
     _add_pairs(pairs, big, logp, uni)
-    _add_pairs(pairs, ko_big, logp, ko_uni)
-    _add_pairs(pairs, ja_big, logp, ja_uni)
+    _add_pairs(pairs, ko_big, logp, ko_uni, _boundary_pairs(ko_words, _is_hangul, ko_big) if CROSS else None)
+    _add_pairs(pairs, ja_big, logp, ja_uni, _boundary_pairs(ja_words, _is_japanese, ja_big) if CROSS else None)
     left = {a for a, _b in big} & set(uni)
     left |= {a for a, _b in ko_big} | {a for a, _b in ja_big}
     contexts = sorted(left)
