@@ -51,6 +51,7 @@ import sys
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -71,8 +72,8 @@ MIN_GAIN = 0.2
 #: Quantisation of stored log-probabilities (nats per step).
 QSTEP = 0.05
 
-CROSS = True
-#: How many of the most frequent word-initial characters get boundary pairs.
+#: How many of the most frequent word-initial characters get word-boundary
+#: pairs (see ``_boundary_pairs``).
 CROSS_STARTERS = 40
 
 WORDFREQ_WHEEL = "wordfreq-3.1.1-py3-none-any.whl"
@@ -150,7 +151,9 @@ def _is_japanese(c: str) -> bool:
     return _is_kana(c) or _is_han(c)
 
 
-def _char_counts(words: list[tuple[str, float]], keep) -> tuple[Counter[str], Counter[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+def _char_counts(
+    words: list[tuple[str, float]], keep: Callable[[str], bool]
+) -> tuple[Counter[str], Counter[tuple[str, str]]]:
     """A word's frequency credited to its kept characters and to each
     adjacent pair of kept characters inside it."""
     uni: Counter[str] = Counter()
@@ -165,9 +168,7 @@ def _char_counts(words: list[tuple[str, float]], keep) -> tuple[Counter[str], Co
     return uni, big
 
 
-def _boundary_pairs(
-    words: list[tuple[str, float]], keep, big: Counter[tuple[str, str]]
-) -> dict[tuple[str, str], float]:  # type: ignore[no-untyped-def]
+def _boundary_pairs(words: list[tuple[str, float]], keep: Callable[[str], bool]) -> dict[tuple[str, str], float]:
     """Pairs across a word boundary, for languages whose word lists are cut
     into morphemes (wordfreq splits Korean and Japanese with MeCab: 개발|을,
     生まれ|た, で|す).  In running text the last character of a word is
@@ -317,12 +318,17 @@ def _add_pairs(
     logp: dict[str, float],
     known: Counter[str],
     cross: dict[tuple[str, str], float] | None = None,
-) -> None:
+    han_weight: float = 1.0,
+) -> set[str]:
     """Interpolated log P(b|a) of ``big``'s pairs (and of the word-boundary
     pairs ``cross``, which also count in each context's total), kept when it
     beats the unseen-pair fallback; a pair already stored keeps the larger
     value (a text is Chinese or Japanese, so the better language speaks for
-    it)."""
+    it).  ``han_weight`` scales the conditional probability of a pair whose
+    second character is Han: a Japanese kanji pair (預言) is evidence of
+    Japanese only at the language's prior odds, or it would outvote the
+    Chinese pair of the same context (預計).  Returns the left contexts:
+    characters whose followers were counted."""
     counts: dict[tuple[str, str], float] = dict(big)
     for k, v in (cross or {}).items():
         counts[k] = counts.get(k, 0.0) + v
@@ -334,12 +340,14 @@ def _add_pairs(
         if a not in logp or b not in logp or a not in known or b not in known:
             continue
         pb = math.exp(logp[b])
-        val = math.log(LAMBDA * n / left[a] + (1 - LAMBDA) * pb)
+        cond = n / left[a] * (han_weight if _is_han(b) else 1.0)
+        val = math.log(LAMBDA * cond + (1 - LAMBDA) * pb)
         fallback = logp[b] + lg_rest
         if val - fallback >= MIN_GAIN:
             key = ord(a) << 21 | ord(b)
             if val > pairs.get(key, -99.0):
                 pairs[key] = val
+    return {a for a in left if a in known}
 
 
 def build(wheel: Path | None = None) -> bytes:
@@ -381,11 +389,11 @@ def build(wheel: Path | None = None) -> bytes:
             logp[ch] = lp
     # Bigram: interpolated log P(b|a), kept when it beats the fallback.
     pairs: dict[int, float] = {}
-    _add_pairs(pairs, big, logp, uni)
-    _add_pairs(pairs, ko_big, logp, ko_uni, _boundary_pairs(ko_words, _is_hangul, ko_big) if CROSS else None)
-    _add_pairs(pairs, ja_big, logp, ja_uni, _boundary_pairs(ja_words, _is_japanese, ja_big) if CROSS else None)
-    left = {a for a, _b in big} & set(uni)
-    left |= {a for a, _b in ko_big} | {a for a, _b in ja_big}
+    left = _add_pairs(pairs, big, logp, uni)
+    left |= _add_pairs(pairs, ko_big, logp, ko_uni, _boundary_pairs(ko_words, _is_hangul))
+    left |= _add_pairs(
+        pairs, ja_big, logp, ja_uni, _boundary_pairs(ja_words, _is_japanese), han_weight=math.exp(JA_OFFSET)
+    )
     contexts = sorted(left)
     simp_only, trad_only = _variants()
     return _pack(logp, pairs, contexts, simp_only, trad_only)
