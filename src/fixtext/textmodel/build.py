@@ -50,8 +50,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Container, Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -120,7 +120,8 @@ def _fetch_wordfreq() -> Path:  # pragma: no cover - network (package registry)
     path = cache / WORDFREQ_WHEEL
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "pip", "download", "wordfreq==3.1.1", "--no-deps", "-q", "-d", str(cache)]
+        cmd = [sys.executable, "-m", "pip", "download", "wordfreq==3.1.1", "--no-deps", "-q"]
+        cmd += ["-d", str(cache)]
         subprocess.run(cmd, check=True)
     return path
 
@@ -129,7 +130,7 @@ def _load_wordfreq(wheel: Path, name: str) -> list[tuple[str, float]]:
     """(word, frequency) of one of wordfreq's cBpack lists: a msgpack list
     whose first item is a header and item ``i + 1`` holds the words of
     frequency ``10 ** (-i / 100)`` (centibels)."""
-    import msgpack  # the development venv has it (a dependency of several tools)
+    import msgpack  # in the development venv (via dask's distributed); build-time only
 
     with zipfile.ZipFile(wheel) as zf:
         raw = gzip.decompress(zf.read(f"wordfreq/data/{name}.msgpack.gz"))
@@ -153,11 +154,11 @@ def _is_japanese(c: str) -> bool:
 
 def _char_counts(
     words: list[tuple[str, float]], keep: Callable[[str], bool]
-) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
     """A word's frequency credited to its kept characters and to each
     adjacent pair of kept characters inside it."""
-    uni: Counter[str] = Counter()
-    big: Counter[tuple[str, str]] = Counter()
+    uni: dict[str, float] = defaultdict(float)
+    big: dict[tuple[str, str], float] = defaultdict(float)
     for w, f in words:
         for c in w:
             if keep(c):
@@ -168,7 +169,9 @@ def _char_counts(
     return uni, big
 
 
-def _boundary_pairs(words: list[tuple[str, float]], keep: Callable[[str], bool]) -> dict[tuple[str, str], float]:
+def _boundary_pairs(
+    words: list[tuple[str, float]], keep: Callable[[str], bool]
+) -> dict[tuple[str, str], float]:
     """Pairs across a word boundary, for languages whose word lists are cut
     into morphemes (wordfreq splits Korean and Japanese with MeCab: 개발|을,
     生まれ|た, で|す).  In running text the last character of a word is
@@ -178,9 +181,9 @@ def _boundary_pairs(words: list[tuple[str, float]], keep: Callable[[str], bool])
     with ``b`` (adjacent words taken as independent).  Kept when that is at
     least ``MIN_GAIN`` worth over the character's own rate, like the
     within-word pairs."""
-    end: Counter[str] = Counter()
-    start: Counter[str] = Counter()
-    uni: Counter[str] = Counter()
+    end: dict[str, float] = defaultdict(float)
+    start: dict[str, float] = defaultdict(float)
+    uni: dict[str, float] = defaultdict(float)
     for w, f in words:
         for c in w:
             if keep(c):
@@ -199,7 +202,7 @@ def _boundary_pairs(words: list[tuple[str, float]], keep: Callable[[str], bool])
     # mass, and the others would multiply the table for little.
     starters = [
         (b, n / n_start)
-        for b, n in start.most_common(CROSS_STARTERS)
+        for b, n in sorted(start.items(), key=lambda t: (-t[1], t[0]))[:CROSS_STARTERS]
         if n / n_start > (math.exp(MIN_GAIN) - 1) * uni[b] / n_uni
     ]
     out: dict[tuple[str, str], float] = {}
@@ -307,16 +310,16 @@ def _priors() -> dict[str, float]:
     return pri
 
 
-def _lang_logp(uni: Counter[str], offset: float) -> dict[str, float]:
+def _lang_logp(uni: Mapping[str, float], offset: float) -> dict[str, float]:
     total = sum(uni.values())
     return {c: math.log(n / total) + offset for c, n in uni.items() if n > 0}
 
 
 def _add_pairs(
     pairs: dict[int, float],
-    big: Counter[tuple[str, str]],
+    big: Mapping[tuple[str, str], float],
     logp: dict[str, float],
-    known: Counter[str],
+    known: Container[str],
     cross: dict[tuple[str, str], float] | None = None,
     han_weight: float = 1.0,
 ) -> set[str]:
@@ -332,7 +335,7 @@ def _add_pairs(
     counts: dict[tuple[str, str], float] = dict(big)
     for k, v in (cross or {}).items():
         counts[k] = counts.get(k, 0.0) + v
-    left: Counter[str] = Counter()
+    left: dict[str, float] = defaultdict(float)
     for (a, _b), n in counts.items():
         left[a] += n
     lg_rest = math.log(1 - LAMBDA)
