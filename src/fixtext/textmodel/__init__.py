@@ -1,9 +1,10 @@
 """The CJK text model: how plausible is a string as real text.
 
 A character unigram + within-word bigram model of Chinese (Simplified and
-Traditional) built from jieba's word frequencies and OpenCC's tables, plus
-class priors for everything else (ASCII, CJK punctuation, kana, Hangul,
-Latin letters, symbols, private use, U+FFFD).  Scoring is table lookups only.
+Traditional) built from jieba's word frequencies and OpenCC's tables, and of
+Korean and Japanese built from wordfreq's word lists, plus class priors for
+everything else (ASCII, CJK punctuation, Latin letters, symbols, private
+use, U+FFFD).  Scoring is table lookups only.
 See ``docs/textmodel.md`` for provenance and ``build.py`` for the recipe.
 
 >>> m = get_model()

@@ -1,10 +1,15 @@
 """Build ``data/model.bin.gz``, the packaged character model.
 
 Run from the repository root (needs the ``jieba`` and ``opencc`` packages that
-the development venv carries; the built file is committed, so users need
-neither)::
+the development venv carries, and the ``wordfreq`` 3.1.1 wheel, which is
+only read as a zip file, never installed or imported; the built file is
+committed, so users need none of them)::
 
-    .venv/bin/python -m fixtext.textmodel.build
+    .venv/bin/pip download wordfreq==3.1.1 --no-deps -d /tmp/pkgs
+    .venv/bin/python -m fixtext.textmodel.build /tmp/pkgs/wordfreq-3.1.1-py3-none-any.whl
+
+(without the argument the wheel is downloaded into the temporary directory
+with ``pip download``).
 
 Provenance and licences (see ``docs/textmodel.md``):
 
@@ -16,13 +21,20 @@ Provenance and licences (see ``docs/textmodel.md``):
   OpenCC's ``STPhrases.txt``/``STCharacters.txt`` and the Taiwan/Hong Kong
   variant tables (Apache-2.0), so a Traditional text is as plausible as its
   Simplified twin.
-* **Japanese and Korean** get priors from the membership of a character in
-  the national standard character sets, which were themselves chosen by
-  frequency: JIS X 0208 level 1 kanji (the 2,965 common kanji), KS X 1001
-  Hangul (the 2,350 common syllables out of 11,172), GB2312 level 1, Big5's
-  "frequently used" block.  Python's own codecs give the membership, so no
-  data file is needed for them.  Kana and Hangul get block-level
-  probabilities (hiragana is about 40% of Japanese running text).
+* **Korean and Japanese unigrams and within-word bigrams** come from
+  wordfreq 3.1.1's word lists (``data/small_ko.msgpack.gz``, 30k Korean
+  words; ``data/large_ja.msgpack.gz``, 215k Japanese words), whose data are
+  licensed CC BY-SA 4.0 (wordfreq's code is Apache-2.0; sources: Wikipedia,
+  subtitles, news, books, web text, Twitter, Reddit -- see wordfreq's
+  README).  Each word's frequency is credited to each of its Hangul (Korean)
+  or kana/Han (Japanese) characters and to each adjacent pair of them, as
+  for jieba.  Only these aggregate character counts are shipped.
+* **Floors** for characters the word lists miss come from the membership of
+  a character in the national standard character sets, which were
+  themselves chosen by frequency: JIS X 0208 level 1 kanji (the 2,965
+  common kanji), KS X 1001 Hangul (the 2,350 common syllables out of
+  11,172), GB2312 level 1, Big5's "frequently used" block.  Python's own
+  codecs give the membership, so no data file is needed for them.
 
 The output is deterministic: same inputs, same bytes.
 """
@@ -34,8 +46,12 @@ import gzip
 import itertools
 import math
 import struct
+import subprocess
 import sys
-from collections import Counter
+import tempfile
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Container, Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +71,33 @@ MIN_GAIN = 0.2
 
 #: Quantisation of stored log-probabilities (nats per step).
 QSTEP = 0.05
+
+#: How many of the most frequent word-initial characters get word-boundary
+#: pairs (see ``_boundary_pairs``).
+CROSS_STARTERS = 40
+
+WORDFREQ_WHEEL = "wordfreq-3.1.1-py3-none-any.whl"
+
+#: Log prior of Korean / Japanese text, added to the within-language
+#: character log-probabilities: fixtext's texts are mostly Chinese, so a
+#: Korean or Japanese reading must win by a little more (the same ~1.2 nats
+#: the block-level kana priors carried before).
+KO_OFFSET = -1.2
+JA_OFFSET = -1.2
+
+#: Floors for a KS X 1001 syllable or a kana letter that the word lists do
+#: not hold or hold only in rare words (their rarest characters score -15 to
+#: -16).  A KS X 1001 syllable keeps the flat prior the model gave all of
+#: them before the word lists (-7.0): the 30k-word Korean list (cut at a
+#: frequency of 1e-6) cannot rank the rarer standard syllables reliably
+#: (납 of 납부, 납득 gets -10.7), and a floor at -10.5 measured 3 fewer
+#: restorations in 600 bench_mojibake cases (Korean lines of uncommon
+#: syllables read as GBK) for no gain; so the list sharpens only the
+#: frequent head (이 -4.5, 다 -4.9, 을 -5.3) and the pairs.  Kana stay at
+#: ``RARE_LOGP``: a member of the common set is never "rare" (the passes
+#: take rare characters for what a wrong reading leaves behind).
+KO_FLOOR = -7.0
+KANA_FLOOR = -10.5
 
 
 def _site_file(pkg: str, *parts: str) -> Path:
@@ -76,6 +119,103 @@ def _load_jieba() -> list[tuple[str, int]]:
             if f > 0 and any("\u3400" <= c <= "\u9fff" or c >= "\U00020000" for c in w):
                 words.append((w, f))
     return words
+
+
+def _fetch_wordfreq() -> Path:  # pragma: no cover - network (package registry)
+    cache = Path(tempfile.gettempdir()) / "fixtext-corpus"
+    path = cache / WORDFREQ_WHEEL
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "pip", "download", "wordfreq==3.1.1", "--no-deps", "-q"]
+        cmd += ["-d", str(cache)]
+        subprocess.run(cmd, check=True)
+    return path
+
+
+def _load_wordfreq(wheel: Path, name: str) -> list[tuple[str, float]]:
+    """(word, frequency) of one of wordfreq's cBpack lists: a msgpack list
+    whose first item is a header and item ``i + 1`` holds the words of
+    frequency ``10 ** (-i / 100)`` (centibels)."""
+    import msgpack  # in the development venv (via dask's distributed); build-time only
+
+    with zipfile.ZipFile(wheel) as zf:
+        raw = gzip.decompress(zf.read(f"wordfreq/data/{name}.msgpack.gz"))
+    data = msgpack.loads(raw, raw=False)
+    if not (isinstance(data[0], dict) and data[0].get("format") == "cB"):
+        raise ValueError(f"{name}: not a wordfreq cBpack file")
+    return [(w, 10.0 ** (-i / 100)) for i, bucket in enumerate(data[1:]) for w in bucket]
+
+
+def _is_hangul(c: str) -> bool:
+    return "\uac00" <= c <= "\ud7a3"
+
+
+def _is_kana(c: str) -> bool:
+    return "\u3041" <= c <= "\u3096" or "\u30a1" <= c <= "\u30fa" or c == "\u30fc"
+
+
+def _is_japanese(c: str) -> bool:
+    return _is_kana(c) or _is_han(c)
+
+
+def _char_counts(
+    words: list[tuple[str, float]], keep: Callable[[str], bool]
+) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
+    """A word's frequency credited to its kept characters and to each
+    adjacent pair of kept characters inside it."""
+    uni: dict[str, float] = defaultdict(float)
+    big: dict[tuple[str, str], float] = defaultdict(float)
+    for w, f in words:
+        for c in w:
+            if keep(c):
+                uni[c] += f
+        for a, b in itertools.pairwise(w):
+            if keep(a) and keep(b):
+                big[(a, b)] += f
+    return uni, big
+
+
+def _boundary_pairs(
+    words: list[tuple[str, float]], keep: Callable[[str], bool]
+) -> dict[tuple[str, str], float]:
+    """Pairs across a word boundary, for languages whose word lists are cut
+    into morphemes (wordfreq splits Korean and Japanese with MeCab: 개발|을,
+    生まれ|た, で|す).  In running text the last character of a word is
+    followed by the first character of the next one, so a pair (a, b) spans
+    a boundary about ``E(a) * S(b)`` times, ``E(a)`` being the frequency of
+    words ending in ``a`` and ``S(b)`` the share of word frequency starting
+    with ``b`` (adjacent words taken as independent).  Kept when that is at
+    least ``MIN_GAIN`` worth over the character's own rate, like the
+    within-word pairs."""
+    end: dict[str, float] = defaultdict(float)
+    start: dict[str, float] = defaultdict(float)
+    uni: dict[str, float] = defaultdict(float)
+    for w, f in words:
+        for c in w:
+            if keep(c):
+                uni[c] += f
+        if keep(w[0]):
+            start[w[0]] += f
+        if keep(w[-1]):
+            end[w[-1]] += f
+    n_start = sum(start.values())
+    n_uni = sum(uni.values())
+    # P(b | a) over all followers of a: within-word pairs plus boundaries.
+    # A boundary pair can only pass the gain test when b starts words more
+    # often than it occurs at all, so only those b are tried.
+    # Only the most frequent word starts (particles, endings, auxiliaries:
+    # 을 이 는 다, た て の に) are tried: they carry most of the boundary
+    # mass, and the others would multiply the table for little.
+    starters = [
+        (b, n / n_start)
+        for b, n in sorted(start.items(), key=lambda t: (-t[1], t[0]))[:CROSS_STARTERS]
+        if n / n_start > (math.exp(MIN_GAIN) - 1) * uni[b] / n_uni
+    ]
+    out: dict[tuple[str, str], float] = {}
+    for a, e in end.items():
+        for b, sb in starters:
+            out[(a, b)] = e * sb
+    return out
 
 
 def _opencc_dict(name: str) -> dict[str, str]:
@@ -159,27 +299,67 @@ def _priors() -> dict[str, float]:
             setp(ch, -14.0)
     for cp in range(0xAC00, 0xD7A4):
         ch = chr(cp)
-        # The 2,350 KS X 1001 syllables cover >99.9% of Korean running text;
-        # uniform over them is -7.8, we give -7.0 for the frequent head.
+        # Floors for the syllables wordfreq's Korean list misses: the 2,350
+        # KS X 1001 syllables (which cover >99.9% of Korean running text)
+        # stay above the 8,822 others.
         if _in_charset(ch, "euc_kr", lambda b: len(b) == 2):
-            setp(ch, -7.0)
+            setp(ch, KO_FLOOR)
         else:
             setp(ch, -13.0)
-    # Kana: hiragana is ~40% of Japanese running text over 83 letters (-5.3
-    # within Japanese), katakana ~10% over 90 (-6.8).  Our texts are mostly
-    # Chinese, so a further ~1.2 nats of prior on Japanese keeps a lone
-    # kana (GB2312 and KS X 1001 put kana where Big5 has common Han: 的 in
-    # Big5 is ず in cp949) from outscoring the Han character it hides.
+    # Floors for kana the Japanese word list misses (ゐ ゑ ヶ ...).
     for cp in range(0x3041, 0x3097):
-        setp(chr(cp), -6.5)
+        setp(chr(cp), KANA_FLOOR)
     for cp in range(0x30A1, 0x30FB):
-        setp(chr(cp), -8.0)
-    setp("\u30fc", -6.7)  # prolonged sound mark
+        setp(chr(cp), KANA_FLOOR)
+    setp("\u30fc", KANA_FLOOR)  # prolonged sound mark
     setp("\u30fb", -8.2)
     return pri
 
 
-def build() -> bytes:
+def _lang_logp(uni: Mapping[str, float], offset: float) -> dict[str, float]:
+    total = sum(uni.values())
+    return {c: math.log(n / total) + offset for c, n in uni.items() if n > 0}
+
+
+def _add_pairs(
+    pairs: dict[int, float],
+    big: Mapping[tuple[str, str], float],
+    logp: dict[str, float],
+    known: Container[str],
+    cross: dict[tuple[str, str], float] | None = None,
+    han_weight: float = 1.0,
+) -> set[str]:
+    """Interpolated log P(b|a) of ``big``'s pairs (and of the word-boundary
+    pairs ``cross``, which also count in each context's total), kept when it
+    beats the unseen-pair fallback; a pair already stored keeps the larger
+    value (a text is Chinese or Japanese, so the better language speaks for
+    it).  ``han_weight`` scales the conditional probability of a pair whose
+    second character is Han: a Japanese kanji pair (預言) is evidence of
+    Japanese only at the language's prior odds, or it would outvote the
+    Chinese pair of the same context (預計).  Returns the left contexts:
+    characters whose followers were counted."""
+    counts: dict[tuple[str, str], float] = dict(big)
+    for k, v in (cross or {}).items():
+        counts[k] = counts.get(k, 0.0) + v
+    left: dict[str, float] = defaultdict(float)
+    for (a, _b), n in counts.items():
+        left[a] += n
+    lg_rest = math.log(1 - LAMBDA)
+    for (a, b), n in counts.items():
+        if a not in logp or b not in logp or a not in known or b not in known:
+            continue
+        pb = math.exp(logp[b])
+        cond = n / left[a] * (han_weight if _is_han(b) else 1.0)
+        val = math.log(LAMBDA * cond + (1 - LAMBDA) * pb)
+        fallback = logp[b] + lg_rest
+        if val - fallback >= MIN_GAIN:
+            key = ord(a) << 21 | ord(b)
+            if val > pairs.get(key, -99.0):
+                pairs[key] = val
+    return {a for a in left if a in known}
+
+
+def build(wheel: Path | None = None) -> bytes:
     words = _load_jieba()
     words_all = words + _to_traditional(words)
     uni: Counter[str] = Counter()
@@ -201,24 +381,29 @@ def build() -> bytes:
     uni = Counter({c: n for c, n in uni.items() if _is_han(c) and n > 0})
     n_total = sum(uni.values())
     logp: dict[str, float] = {c: math.log(n / n_total) for c, n in uni.items()}
+    # Korean and Japanese: within-language character distributions from
+    # wordfreq, less the language prior.  Hangul and kana take them as they
+    # are; a kanji keeps the larger of its Chinese and Japanese values.
+    wheel = wheel or _fetch_wordfreq()
+    ko_words = _load_wordfreq(wheel, "small_ko")
+    ja_words = _load_wordfreq(wheel, "large_ja")
+    ko_uni, ko_big = _char_counts(ko_words, _is_hangul)
+    ja_uni, ja_big = _char_counts(ja_words, _is_japanese)
+    for lang_logp in (_lang_logp(ko_uni, KO_OFFSET), _lang_logp(ja_uni, JA_OFFSET)):
+        for ch, lp in lang_logp.items():
+            if lp > logp.get(ch, -99.0):
+                logp[ch] = lp
     for ch, lp in _priors().items():
         if ch not in logp or logp[ch] < lp:
-            logp[ch] = lp if ch not in logp else max(logp[ch], lp)
+            logp[ch] = lp
     # Bigram: interpolated log P(b|a), kept when it beats the fallback.
-    left: Counter[str] = Counter()
-    for (a, _b), n in big.items():
-        left[a] += n
     pairs: dict[int, float] = {}
-    lg_rest = math.log(1 - LAMBDA)
-    for (a, b), n in big.items():
-        if a not in logp or b not in logp or a not in uni or b not in uni:
-            continue
-        pb = math.exp(logp[b])
-        val = math.log(LAMBDA * n / left[a] + (1 - LAMBDA) * pb)
-        fallback = logp[b] + lg_rest
-        if val - fallback >= MIN_GAIN:
-            pairs[ord(a) << 21 | ord(b)] = val
-    contexts = sorted(c for c in left if c in uni)
+    left = _add_pairs(pairs, big, logp, uni)
+    left |= _add_pairs(pairs, ko_big, logp, ko_uni, _boundary_pairs(ko_words, _is_hangul))
+    left |= _add_pairs(
+        pairs, ja_big, logp, ja_uni, _boundary_pairs(ja_words, _is_japanese), han_weight=math.exp(JA_OFFSET)
+    )
+    contexts = sorted(left)
     simp_only, trad_only = _variants()
     return _pack(logp, pairs, contexts, simp_only, trad_only)
 
@@ -272,7 +457,7 @@ def _pack(
 
 
 def main() -> None:
-    data = build()
+    data = build(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_bytes(data)
     print(f"wrote {OUT} ({len(data):,} bytes)")
