@@ -115,7 +115,28 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"damaged seeds: {rmb:.2f} MB: fixtext {rmb / t_fix:.2f} MB/s, ftfy.fix_text {rmb / t_ftfy:.2f} MB/s"
     )
+    load_times()
     return 0
+
+
+def load_times() -> None:
+    """One-time costs: loading each packaged model (paid on first use per process)."""
+    from fixtext.lexicon import get_lexicon
+    from fixtext.textmodel import _DATA, _load
+    from fixtext.textmodel.context import get_context_model
+    from fixtext.textmodel.english import english_zipf
+
+    loads = [
+        ("character model (textmodel)", lambda: _load(_DATA)),
+        ("running-text bigrams (context)", get_context_model.__wrapped__),
+        ("Chinese word lexicon", get_lexicon.__wrapped__),
+        ("English word frequencies", english_zipf.__wrapped__),
+    ]
+    print("load once per process:")
+    for name, fn in loads:
+        t = time.perf_counter()
+        fn()
+        print(f"  {name:32} {time.perf_counter() - t:6.2f} s")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""The character model: contract, calibration facts the passes rely on, speed."""
+"""The character model: contract and the calibration facts the passes rely on.
+
+Its load time is printed by benchmarks/bench_speed.py."""
 
 from __future__ import annotations
-
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,10 +17,10 @@ def test_loaded_once() -> None:
     assert isinstance(get_model(), TextModel)
 
 
-def test_load_is_fast() -> None:
-    t = time.perf_counter()
-    _load(_DATA)
-    assert time.perf_counter() - t < 0.6  # budget 0.3 s; slack for loaded CI
+def test_packaged_data_loads() -> None:
+    # (its load time is printed by benchmarks/bench_speed.py, not asserted here)
+    m = _load(_DATA)
+    assert m.score("内容") > m.score("鍐呭")
 
 
 def test_real_text_beats_its_mojibake() -> None:
