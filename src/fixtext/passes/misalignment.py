@@ -833,9 +833,14 @@ def _stray_ascii(text: str) -> int:
     """ASCII characters standing alone (one to three) between Chinese ones.
 
     Folded sentence punctuation (``,.;:!?()``) does not count: the page
-    folded every ，；：！？, so it is ordinary there.
+    folded every ，；：！？, so it is ordinary there.  Neither do digits and
+    the other marks below 0x40: a byte read alone when the decoder falls
+    back in step is a GBK trail byte, 0x40-0x7E, so ``到11月`` has no stray
+    ASCII while ``乐W瓍`` has one.
     """
-    return sum(sum(1 for c in m.group() if c not in _FOLDED_PUNCT) for m in _STRAY.finditer(text))
+    return sum(
+        sum(1 for c in m.group() if c not in _FOLDED_PUNCT and c >= "@") for m in _STRAY.finditer(text)
+    )
 
 
 _SINGLE_Q = re.compile(r"(?<=[^\x00-\x7f?])\?(?=[^?]|\Z)")
