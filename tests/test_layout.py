@@ -321,6 +321,39 @@ def test_end_of_line_hyphen_removed_only_for_words() -> None:
     assert "state-of-the-art" in unwrap(text2 + "\n")
 
 
+def test_hyphen_decisions_at_line_ends() -> None:
+    # typeset text (consec-/utive shows it): three more line-end hyphens
+    text = (
+        "The library keeps its settings in a small file that is\n"
+        "read once at start-up, and every plugin may define subcl-\n"
+        "asses of the base handler to change the way records are\n"
+        "parsed. The options that the manual has marked as read-\n"
+        "only cannot be changed while the service runs for consec-\n"
+        "utive days, and each option now takes a triple or a 3-\n"
+        "tuple of name, type and default value that the loader\n"
+        "checks before anything else is done with the settings.\n"
+    )
+    got = unwrap(text)
+    # a word only running text knows (wordfreq), one half no word: typesetter's split
+    assert "define subclasses of" in got
+    # both halves words and the closed form rare: the writer's hyphen stays
+    assert "as read-only cannot" in got
+    # digits at a line-end hyphen: never a typesetter's split, no space either
+    assert "a 3-tuple of" in got
+    assert "consecutive" in got
+
+
+def test_quoted_names_do_not_make_prose_code() -> None:
+    from fixtext.passes.layout import _code_line
+
+    assert not _code_line('methods such as "lower()" would return ("==" and "!=") a')
+    assert not _code_line("class object (see above). A class instance")
+    assert not _code_line("‘==’ and ‘!=’ to compare range")
+    assert _code_line('print("a == b")')
+    assert _code_line("class Foo(Base):")
+    assert _code_line("x = compute()")
+
+
 @pytest.mark.parametrize(
     "text",
     [
