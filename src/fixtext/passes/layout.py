@@ -683,8 +683,13 @@ class Unwrap:
         # (list items in Latin text are lines of their own, short by nature,
         # and a line that is one unbreakable chunk, a URL, overflows it:
         # neither says anything about the width paragraphs were wrapped at)
+        # (and a line an earlier pass made from several input lines, a
+        # reversed mojibake block, is no line of the page's layout)
+        laid_out = content
+        if ctx is not None and ctx.posmap is not None:
+            laid_out = [ln for ln in content if not _merged(ln, ctx)]
         wrap = estimate_wrap_width(
-            [ln.body for ln in content if cjk or not (_marker_start(ln.body) or " " not in ln.body)], cjk
+            [ln.body for ln in laid_out if cjk or not (_marker_start(ln.body) or " " not in ln.body)], cjk
         )
         sep = self.paragraph_separator
         if sep == "auto":
@@ -695,6 +700,12 @@ class Unwrap:
         return _Unwrapper(
             text, lines, wrap, cjk, script.chinese, sep, self.join_blank_lines, ctx, mode == "always"
         ).run()
+
+
+def _merged(ln: _Line, ctx: Context) -> bool:
+    """Did line ``ln`` come from more than one line of the input?"""
+    start, end = ctx.original_span(ln.body_start, ln.body_end)
+    return "\n" in ctx.original[start:end]
 
 
 def _nothing_to_join(text: str, lines: list[_Line], join_blank: bool, sep: str) -> bool:
