@@ -680,11 +680,10 @@ class Unwrap:
                 return []
         if not cjk and mode == "never":
             return []
-        # (list items in Latin text are lines of their own, short by nature,
-        # and a line that is one unbreakable chunk, a URL, overflows it:
-        # neither says anything about the width paragraphs were wrapped at)
-        # (and a line an earlier pass made from several input lines, a
-        # reversed mojibake block, is no line of the page's layout)
+        # Not evidence of the width paragraphs were wrapped at: list items in
+        # Latin text (lines of their own, short by nature), a line that is
+        # one unbreakable chunk (a URL overflows it), and a line an earlier
+        # pass made from several input lines (a reversed mojibake block).
         laid_out = content
         if ctx is not None and ctx.posmap is not None:
             laid_out = [ln for ln in content if not _merged(ln, ctx)]
@@ -1083,9 +1082,9 @@ class _Unwrapper:
             or not self.full(a, b)
         ):
             return 0.0, ""
-        m = _OPENERS.match(bb)
-        first = bb[m.end()] if m and m.end() < len(bb) else ""
-        if first.islower() or (first == "_" and m and m.end() > 0):
+        opened = bb.lstrip(_OPENERS)
+        first = opened[:1]
+        if first.islower() or (first == "_" and opened != bb):
             return 0.7, "blank line inside a sentence (page or column break)"
         if ab[-1].islower() and (first.isupper() or first.isdigit()):
             return 0.6, "blank line after a clause that goes on (page or column break)"
@@ -1283,7 +1282,7 @@ def _is_latin_word(s: str) -> bool:
 
 
 #: Opening marks a clause may continue with: quotes, brackets, emphasis.
-_OPENERS = re.compile(r"[\"“‘'(\[*_`]*")
+_OPENERS = "\"“‘'([*_`"
 
 
 def _first_token(s: str) -> str:
