@@ -28,7 +28,8 @@ of the unwrap pass wants.
     .venv/bin/pip download wordfreq==3.1.1 --no-deps -d /tmp/pkgs
     .venv/bin/python -m fixtext.textmodel.english /tmp/pkgs/wordfreq-3.1.1-py3-none-any.whl
 
-(needs ``msgpack`` at build time only; the output is deterministic).
+(without the argument the wheel is fetched as for ``fixtext.textmodel.build``;
+needs ``msgpack`` at build time only; the output is deterministic).
 """
 
 from __future__ import annotations
@@ -90,6 +91,10 @@ def build(wheel: str, out: Path = DATA) -> int:  # pragma: no cover - build time
 
 
 if __name__ == "__main__":  # pragma: no cover
-    if len(sys.argv) != 2:
+    if len(sys.argv) > 2:
         raise SystemExit(__doc__)
-    sys.exit(build(sys.argv[1]))
+    if len(sys.argv) == 2:
+        sys.exit(build(sys.argv[1]))
+    from .build import _fetch_wordfreq  # the same wheel the character model is built from
+
+    sys.exit(build(str(_fetch_wordfreq())))
