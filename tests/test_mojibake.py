@@ -277,6 +277,18 @@ def test_document_punctuation_decides_a_doubtful_byte() -> None:
     assert _fix(bad) == "\n".join(lines) + "\n"
 
 
+def test_quotes_pair_up_when_a_lost_byte_is_chosen() -> None:
+    # 《 and 。 (E3 80 8A / E3 80 82) differ in the byte the reader lost before
+    # a digit; only the 》 further on says that a title opens there.
+    for clean in (
+        "大家都說這本《老街故事》的《2020新版》比舊版好看多了，書店裡很快就賣完了。",
+        "这次活动叫做“绿色出行”的“2021城市骑行节”，报名人数超过三千人。",
+    ):
+        bad = garble(clean, "utf-8", "gb18030")
+        assert "\ufffd" in bad
+        assert _fix(bad) == clean
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_hard_wrapped_garbled_paragraph(data: st.DataObject) -> None:

@@ -436,6 +436,13 @@ def fill_lost(
         scored: list[tuple[float, tuple[int, ...]]] = []
         lctx = lctx0
         base = model.logp(lctx) if lctx else 0.0
+        # the text around the window (the same for every filling), for
+        # the pairing of quotes and brackets
+        around = (
+            bytes(buf[max(0, b - _PAIR_REACH) : b]).decode(writer, "replace"),
+            bytes(buf[end : end + _PAIR_REACH]).decode(writer, "replace"),
+        )
+        plain_pairs: list[int] = []
         if inner is not None:
             # A few characters of left context: the inner writer's character
             # may begin in the reading's previous characters.
@@ -467,6 +474,7 @@ def fill_lost(
                     scored.append((sc, combo))
                 continue
             s = model.total(lctx + text) - base - (8.0 * pending if pending >= 0 else 6.0)
+            s -= UNPAIRED_MARK_COST * _unpaired_marks(around, text, plain_pairs)
             if final and at_line_end:
                 s += model.final_bonus(text[-1])
             if profile is not None:
@@ -487,6 +495,49 @@ def fill_lost(
         guesses.append(Guess(p0, p1 + 1, 1.0 / z, truncated=p1 >= tail_start))
         known = b
     return buf, guesses, unfilled
+
+
+#: Quotes and brackets come in pairs: a filling that leaves one more of
+#: them unpaired in the surrounding text (``的。2005第三屆…博覽會」`` against
+#: ``的「2005…」``) costs this much per mark.
+UNPAIRED_MARK_COST = 2.0
+_PAIR_REACH = 300  # bytes on each side of the window
+_OPENING = "「『“‘《〈【（〔"
+_CLOSING = "」』”’》〉】）〕"
+_MARKS = frozenset(_OPENING + _CLOSING)
+
+
+def _unpaired_marks(around: tuple[str, str], text: str, plain: list[int]) -> int:
+    """Unpaired quotes and brackets in ``around[0] + text + around[1]``.
+
+    The count for a window without any such mark is the same for every
+    filling and is computed once (``plain`` caches it).
+    """
+    if not any(c in _MARKS for c in text):
+        if not plain:
+            plain.append(_count_unpaired(around[0] + around[1]))
+        return plain[0]
+    return _count_unpaired(around[0] + text + around[1])
+
+
+def _count_unpaired(s: str) -> int:
+    bad = 0
+    stack: list[str] = []
+    for c in s:
+        i = _OPENING.find(c)
+        if i >= 0:
+            stack.append(_CLOSING[i])
+        elif c in _CLOSING:
+            if c in stack:
+                # everything opened after the partner is unpaired
+                while stack:
+                    top = stack.pop()
+                    if top == c:
+                        break
+                    bad += 1
+            else:
+                bad += 1
+    return bad + len(stack)
 
 
 #: What a character lost in the layer below costs when a filling of this
