@@ -277,6 +277,27 @@ def test_document_punctuation_decides_a_doubtful_byte() -> None:
     assert _fix(bad) == "\n".join(lines) + "\n"
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        st.one_of(
+            st.sampled_from("内容鍐呭ÄÚÈÝå†…®¹“”—…·，。abc 1\ufffd\ue000鶴壁벽がカ😀𠀀"),
+            st.characters(max_codepoint=0x2FFFF),
+        ),
+        max_size=40,
+    )
+)
+def test_suspicious_share_counts_as_the_definition_says(s: str) -> None:
+    # the translate tables are a fast form of this per-character definition
+    from fixtext.passes.mojibake import _CP1252_SPECIALS, _suspicious_share
+    from fixtext.textmodel import get_model
+
+    m = get_model()
+    high = [c for c in s if c >= "\x80"]
+    k = sum(1 for c in high if c <= "\xff" or m.is_rare(c) or c in _CP1252_SPECIALS)
+    assert _suspicious_share(s, m) == (k / len(high) if high else 0.0)
+
+
 def test_quotes_pair_up_when_a_lost_byte_is_chosen() -> None:
     # 《 and 。 (E3 80 8A / E3 80 82) differ in the byte the reader lost before
     # a digit; only the 》 further on says that a title opens there.

@@ -167,9 +167,19 @@ def _document_punctuation(text: str) -> frozenset[str]:
 
 def _suspicious_share(s: str, model) -> float:  # type: ignore[no-untyped-def]
     """Share of the non-ASCII characters of ``s`` that a wrong reading leaves:
-    rare under the model, Latin-1/cp1252 high characters, private use, U+FFFD."""
+    rare under the model, Latin-1/cp1252 high characters, private use, U+FFFD.
+
+    Counted with two ``str.translate`` calls (drop ASCII, then drop the
+    BMP characters that are none of these): the clean path of every line.
+    """
+    drop_ascii, drop_plain = _share_tables(model)
+    high = s.translate(drop_ascii)
+    if not high:
+        return 0.0
+    if max(high) <= "\uffff":
+        return len(high.translate(drop_plain)) / len(high)
     n = k = 0
-    for ch in s:
+    for ch in high:
         if ch < "\x80":
             continue
         n += 1
@@ -179,6 +189,17 @@ def _suspicious_share(s: str, model) -> float:  # type: ignore[no-untyped-def]
 
 
 _CP1252_SPECIALS = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", "ignore"))
+_SHARE_TABLES: dict[int, tuple[dict[int, None], dict[int, None]]] = {}
+
+
+def _share_tables(model) -> tuple[dict[int, None], dict[int, None]]:  # type: ignore[no-untyped-def]
+    """(ASCII, BMP characters no wrong reading leaves) as deletion tables."""
+    hit = _SHARE_TABLES.get(id(model))
+    if hit is None:
+        plain = {cp: None for cp in model.common_chars() if cp > 0xFF and chr(cp) not in _CP1252_SPECIALS}
+        hit = _SHARE_TABLES[id(model)] = (dict.fromkeys(range(0x80)), plain)
+    return hit
+
 
 #: A reversed span must consist mostly of suspicious characters: mojibake is
 #: 66-100% suspicious (Big5-as-GBK lowest), repaired or clean Chinese 0-5%.
