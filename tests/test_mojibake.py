@@ -298,6 +298,18 @@ def test_suspicious_share_counts_as_the_definition_says(s: str) -> None:
     assert _suspicious_share(s, m) == (k / len(high) if high else 0.0)
 
 
+def test_japanese_comma_after_a_lost_byte() -> None:
+    # 、 and 。 differ in the lost third byte before a digit; in a line with
+    # kana, 、 is the comma (as frequent as Chinese ，), not an enumeration mark
+    for clean in (
+        "この町の図書館は、2019年に新しい建物へ移りました。",
+        "今年の夏祭りは、8月の第一土曜日に行われます。",
+    ):
+        bad = garble(clean, "utf-8", "gb18030")
+        assert "\ufffd" in bad
+        assert _fix(bad) == clean
+
+
 def test_quotes_pair_up_when_a_lost_byte_is_chosen() -> None:
     # 《 and 。 (E3 80 8A / E3 80 82) differ in the byte the reader lost before
     # a digit; only the 》 further on says that a title opens there.

@@ -287,6 +287,10 @@ class Profile:
                 v == 1 and self.simp >= 2 and self.simp > 3 * self.trad
             ):
                 s -= 3.0
+            if self.kana >= 2 and ch in _JA_COMMA_SHIFT:
+                # Japanese writes 、 where Chinese writes ，(about as often:
+                # -2.9 nats, not the -4.7 of the Chinese enumeration comma)
+                s += _JA_COMMA_SHIFT[ch]
             if ch in self.chars:
                 s += 1.5
             elif "\ufe50" <= ch <= "\ufe6b" and self.small_forms:
@@ -297,6 +301,9 @@ class Profile:
     @property
     def small_forms(self) -> bool:
         return any("\ufe50" <= c <= "\ufe6b" for c in self.chars)
+
+
+_JA_COMMA_SHIFT = {"、": 1.8, "，": -1.8}
 
 
 def profile_of(text: str, model: TextModel, extra: frozenset[str] = frozenset()) -> Profile:
