@@ -298,16 +298,17 @@ def test_suspicious_share_counts_as_the_definition_says(s: str) -> None:
     assert _suspicious_share(s, m) == (k / len(high) if high else 0.0)
 
 
-def test_japanese_comma_after_a_lost_byte() -> None:
-    # 、 and 。 differ in the lost third byte before a digit; in a line with
-    # kana, 、 is the comma (as frequent as Chinese ，), not an enumeration mark
-    for clean in (
-        "この町の図書館は、2019年に新しい建物へ移りました。",
-        "今年の夏祭りは、8月の第一土曜日に行われます。",
-    ):
-        bad = garble(clean, "utf-8", "gb18030")
-        assert "\ufffd" in bad
-        assert _fix(bad) == clean
+def test_lost_byte_before_latin_text_after_a_garbled_span() -> None:
+    # 。 (E3 80 82) lost its last byte at the end of a garbled span that clean
+    # "Python" follows; inside one stream 82 and 'P' would have made a
+    # character, so the span ended there: not U+3000 (E3 80 80)
+    clean = "私たちの町は静かです。駅の近くに新しい図書館ができました。Python の本も多いです。"
+    bad = clean.replace(
+        "駅の近くに新しい図書館ができました。",
+        garble("駅の近くに新しい図書館ができました。", "utf-8", "gb18030"),
+    )
+    assert "\ufffd" in bad
+    assert _fix(bad) == clean
 
 
 def test_quotes_pair_up_when_a_lost_byte_is_chosen() -> None:

@@ -287,10 +287,6 @@ class Profile:
                 v == 1 and self.simp >= 2 and self.simp > 3 * self.trad
             ):
                 s -= 3.0
-            if self.kana >= 2 and ch in _JA_COMMA_SHIFT:
-                # Japanese writes 、 where Chinese writes ，(about as often:
-                # -2.9 nats, not the -4.7 of the Chinese enumeration comma)
-                s += _JA_COMMA_SHIFT[ch]
             if ch in self.chars:
                 s += 1.5
             elif "\ufe50" <= ch <= "\ufe6b" and self.small_forms:
@@ -301,9 +297,6 @@ class Profile:
     @property
     def small_forms(self) -> bool:
         return any("\ufe50" <= c <= "\ufe6b" for c in self.chars)
-
-
-_JA_COMMA_SHIFT = {"、": 1.8, "，": -1.8}
 
 
 def profile_of(text: str, model: TextModel, extra: frozenset[str] = frozenset()) -> Profile:
@@ -811,23 +804,50 @@ def _reproduces_loss(
             # Bytes cut off the end were never read: the reader met the end
             # of its input there (and a lone lead byte at the end is lost).
             stop = min(end, tail_start)
-            if writer == "utf-8" and p + 1 < end and not _utf8_char_at(buf, p + 1, end):
+            if (
+                writer == "utf-8"
+                and p + 1 < end
+                and not _utf8_char_at(buf, p + 1, end)
+                and _ends_utf8_char(buf, p)
+            ):
                 # the writer's character ends at p and what follows is not
                 # UTF-8 (a stray continuation byte, or the bytes of the clean
                 # text after a garbled span): the garbled stream ended here,
                 # and what follows was never read with the reader
-                q = p
-                while q > 0 and p - q < 3 and 0x80 <= buf[q] <= 0xBF:
-                    q -= 1
-                if _utf8_len(buf[q]) == p - q + 1:
-                    stop = p + 1
-            rest = bytes(buf[p + 1 : stop])
-            got = (bytes([buf[p]]) + rest).decode(reader, "replace")
-            if not got.startswith("\ufffd") or got[1:] != rest.decode(reader, "replace"):
+                stop = p + 1
+            # An ASCII letter after a character's last byte: inside one
+            # garbled stream the two would have made a character (GB18030
+            # trail bytes include 40-7E), so either the byte could not lead
+            # one (80) or the garbled stream ended here and clean text
+            # follows (開発は。Python: 。 is E3 80 82, 82 lost at the span's
+            # end, not U+3000's 80).
+            stream_ended = (
+                writer == "utf-8"
+                and p + 1 < stop
+                and 0x40 <= buf[p + 1] <= 0x7E
+                and _ends_utf8_char(buf, p)
+                and _lost_alone(buf, p, p + 1, reader)
+            )
+            if not (_lost_alone(buf, p, stop, reader) or stream_ended):
                 return False
     except LookupError:
         return True
     return True
+
+
+def _lost_alone(buf: bytearray, p: int, stop: int, reader: str) -> bool:
+    """Does ``reader`` lose byte ``p`` alone and read ``p+1:stop`` as before?"""
+    rest = bytes(buf[p + 1 : stop])
+    got = (bytes([buf[p]]) + rest).decode(reader, "replace")
+    return got.startswith("\ufffd") and got[1:] == rest.decode(reader, "replace")
+
+
+def _ends_utf8_char(buf: bytearray, p: int) -> bool:
+    """Is byte ``p`` the last byte of a complete UTF-8 character?"""
+    q = p
+    while q > 0 and p - q < 3 and 0x80 <= buf[q] <= 0xBF:
+        q -= 1
+    return _utf8_len(buf[q]) == p - q + 1
 
 
 def _utf8_char_at(buf: bytearray, i: int, end: int, chars: int = 3) -> bool:
