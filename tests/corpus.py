@@ -34,6 +34,17 @@ ZH_SENTENCES = [
     "孩子们天天盼着放假，好去外婆家看看。",
 ]
 
+# Korean news-style sentences written for the tests (not from the model's
+# sources, nor from fixtures/corpus/ko_constitution.txt, which the benchmark uses).
+KO_SENTENCES = [
+    "우리 마을 도서관은 매주 토요일 오후에 어린이를 위한 책 읽기 모임을 연다.",
+    "시청은 새로운 버스 노선이 다음 달부터 운행된다고 발표했다.",
+    "올해 여름은 예년보다 비가 적게 내려 농민들의 걱정이 커지고 있다.",
+    "학생들은 박물관에서 전통 공예품을 직접 만들어 보는 체험을 했다.",
+    "정부는 작은 기업을 돕기 위한 지원 예산을 두 배로 늘리기로 했다.",
+    "기차역 앞 광장에서 주말마다 작은 음악회가 열린다.",
+]
+
 EN_SENTENCES = [
     "The committee met on Tuesday to review the budget for the coming year.",
     'She said, "We will not stop until the job is done."',

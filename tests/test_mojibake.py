@@ -12,7 +12,7 @@ import fixtext
 from fixtext.passes.mojibake import CjkMojibake, LatinMojibake
 from fixtext.textmodel.garble import garble
 
-from .corpus import CODE_BLOCKS, EN_SENTENCES, ZH_SENTENCES
+from .corpus import CODE_BLOCKS, EN_SENTENCES, KO_SENTENCES, ZH_SENTENCES
 
 SIMPLIFIED = [s for s in ZH_SENTENCES if s.encode("gbk", "ignore").decode("gbk") == s][:14]
 TRADITIONAL = [s for s in ZH_SENTENCES if any(c in s for c in "們館這")]
@@ -41,6 +41,8 @@ LOSSLESS = [
     ("gbk", "latin1x", SIMPLIFIED),
     ("utf-8", "latin1x", SIMPLIFIED),
     ("big5", "gb18030", TRADITIONAL),
+    ("cp949", "latin1x", KO_SENTENCES),
+    ("cp949", "gb18030", KO_SENTENCES),
 ]
 
 
@@ -75,6 +77,20 @@ def test_partial_span_changes_only_the_span(data: st.DataObject) -> None:
     inner = data.draw(st.sampled_from(SIMPLIFIED))
     bad = clean + "\n" + garble(inner, "gbk", "latin1x") + "\n" + clean + "\n"
     assert _fix(bad) == clean + "\n" + inner + "\n" + clean + "\n"
+
+
+def test_korean_read_as_gbk_is_found_without_rare_characters() -> None:
+    # EUC-KR puts Hangul where GB2312 keeps its commonest Han characters, so
+    # Korean read as GBK holds no rare character (力20炼 葛电 惫刮篮); the
+    # tell is that its Han characters make no words.
+    text = "".join(KO_SENTENCES[:3])
+    bad = garble(text, "cp949", "gb18030")
+    assert _fix(bad) == text
+    # ... and inside clean Korean, a symbol the clean text uses too (②)
+    # stays what it is at the edge of the span
+    clean = "②" + KO_SENTENCES[3]
+    inner = "①" + KO_SENTENCES[4] + KO_SENTENCES[5]
+    assert _fix(clean + garble(inner, "cp949", "gb18030") + clean) == clean + inner + clean
 
 
 def test_double_layer() -> None:
