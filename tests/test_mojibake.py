@@ -93,6 +93,17 @@ def test_korean_read_as_gbk_is_found_without_rare_characters() -> None:
     assert _fix(clean + garble(inner, "cp949", "gb18030") + clean) == clean + inner + clean
 
 
+def test_lost_bytes_of_neighbouring_characters_are_filled_one_by_one() -> None:
+    # 者。 is E8 80 85 E3 80 82; read as GB18030 the 80 after 借 and the
+    # 80 82 of 。 are lost, three bytes within four of each other but in two
+    # characters: filled jointly they were 64**3 combinations (given up);
+    # the UTF-8 lead E3 between them splits the work.
+    for text in ("本次活动共有三百名参与者。", "他们都是优秀的劳动者。", "現場來了很多記者。"):
+        bad = garble(text, "utf-8", "gb18030")
+        assert bad.count("\ufffd") >= 3
+        assert _fix(bad) == text
+
+
 def test_double_layer() -> None:
     text = "孩子们天天盼着放假，好去外婆家看看。"
     bad = garble(text, "utf-8", "gb18030", layers=2)

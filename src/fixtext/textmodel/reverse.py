@@ -370,7 +370,11 @@ def fill_lost(
     # double-byte codecs.
     span = 4 if writer == "utf-8" else 2
     for p in positions:
-        if clusters and p - clusters[-1][-1] < span:
+        if (
+            clusters
+            and p - clusters[-1][-1] < span
+            and not _char_starts_between(buf, clusters[-1][-1], p, writer)
+        ):
             clusters[-1].append(p)
         else:
             clusters.append([p])
@@ -495,6 +499,13 @@ def fill_lost(
         guesses.append(Guess(p0, p1 + 1, 1.0 / z, truncated=p1 >= tail_start))
         known = b
     return buf, guesses, unfilled
+
+
+def _char_starts_between(buf: bytearray, a: int, b: int, writer: str) -> bool:
+    """A known UTF-8 lead or ASCII byte between lost bytes ``a`` and ``b``:
+    they belong to different characters and are filled one after the other
+    (者。 as E8 [80] 85 E3 [80] [82]: 64 fillings each, not 64 cubed)."""
+    return writer == "utf-8" and any(v < 0x80 or 0xC2 <= v <= 0xF4 for v in buf[a + 1 : b])
 
 
 #: Quotes and brackets come in pairs: a filling that leaves one more of
