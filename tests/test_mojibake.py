@@ -104,6 +104,16 @@ def test_lost_bytes_of_neighbouring_characters_are_filled_one_by_one() -> None:
         assert _fix(bad) == text
 
 
+def test_span_after_clean_text_is_read_from_its_own_start() -> None:
+    # Read from the start of the line, the clean text's GBK bytes end out
+    # of step as Big5 and swallow the first byte of the garbled sentence,
+    # whose first characters came out as debris.
+    clean, tail = "歡迎訪問。", "大家有說有笑。"
+    for inner in ("全市共有十二所新學校今年開學。", "明天早上八點在廣場集合。"):
+        bad = clean + garble(inner, "big5", "gb18030") + tail
+        assert _fix(bad) == clean + inner + tail
+
+
 def test_double_layer() -> None:
     text = "孩子们天天盼着放假，好去外婆家看看。"
     bad = garble(text, "utf-8", "gb18030", layers=2)

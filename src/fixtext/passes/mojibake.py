@@ -746,6 +746,7 @@ def _repair_line(
     line: str, base: int, model, opts: CjkMojibake, hint: frozenset[str] = frozenset()
 ) -> list[Edit]:  # type: ignore[no-untyped-def]
     from ..textmodel.reverse import (
+        LATIN1X,
         chain_cost,
         chains,
         contributions,
@@ -775,6 +776,17 @@ def _repair_line(
                 continue  # (almost) nothing valid under this writer
             cd = contributions(layer.text, model)
             for g, es in _best_spans(sub, layer, co[a:b], cd, opts, cost, model):
+                if reader != LATIN1X:
+                    # The reading of the clean text before a span may end
+                    # out of step and swallow the span's first bytes (據統計。
+                    # then Big5 read as GBK: 全省累計 came out as debris):
+                    # read again from where the garbling likely began.
+                    for k in _garbled_starts(sub, es[0].start, model):
+                        again = _reread(
+                            sub, k, writer, reader, model, co[a:b], opts, cost, b == len(line), hint
+                        )
+                        if again is not None and again[0] > g and again[1][0].start <= es[0].start:
+                            g, es = again
                 found.append((g, [replace(e, start=e.start + a + base, end=e.end + a + base) for e in es]))
             if a == 0 and b == len(line):
                 if any(is_surrogate(c) for c in layer.text):
@@ -824,6 +836,46 @@ def _repair_line(
                     best = (gain, [e])
             beam = [(lay2.text, path, lay2) for _sc, _t1, path, lay2, _c in nxt[:3]]
     return best[1] if best else []
+
+
+def _garbled_starts(sub: str, s0: int, model) -> list[int]:  # type: ignore[no-untyped-def]
+    """Where the garbling before ``sub[s0]`` may begin, nearest last: the
+    first of the suspicious characters (at most three clean ones apart)
+    leading up to it, and the start of its sentence (a garbled field or
+    sentence starts after 。！？), at most 16 characters back."""
+    out = set()
+    k, gap = s0, 0
+    stop = max(0, s0 - 16)
+    for j in range(s0 - 1, stop - 1, -1):
+        ch = sub[j]
+        if ch in "。！？\n":
+            if j + 1 < s0:
+                out.add(j + 1)
+            break
+        if ch >= "\u0080" and (model.is_rare(ch) or "\ue000" <= ch <= "\uf8ff"):
+            k, gap = j, 0
+        elif gap <= 3:
+            gap += 1
+    if k < s0:
+        out.add(k)
+    return sorted(out)
+
+
+def _reread(sub, k, writer, reader, model, co, opts, cost, at_end, hint):  # type: ignore[no-untyped-def]
+    """The best span of ``sub[k:]`` read from a fresh decoder, in ``sub``'s
+    offsets: (gain, edits) or None."""
+    from ..textmodel.reverse import contributions, reverse_layer
+
+    part = sub[k:]
+    layer = reverse_layer(part, writer, reader, model, at_end=at_end, strict=False, hint=hint)
+    if layer is None or layer.text == part:
+        return None
+    cd = contributions(layer.text, model)
+    spans = _best_spans(part, layer, co[k:], cd, opts, cost, model)
+    if not spans:
+        return None
+    g, es = max(spans, key=lambda t: t[0])
+    return g, [replace(e, start=e.start + k, end=e.end + k) for e in es]
 
 
 def _confidence(gain: float, per_char: float, opts: CjkMojibake) -> float:
