@@ -114,6 +114,14 @@ def test_span_after_clean_text_is_read_from_its_own_start() -> None:
         assert _fix(bad) == clean + inner + tail
 
 
+def test_clean_character_after_a_span_stays() -> None:
+    # 村 after debris reads worse than 游 after the repaired 。, but after
+    # the repaired text both read alike: the clean neighbour stays.
+    clean = "村民們都很高興。"
+    inner = "明天早上八點在廣場集合。"
+    assert _fix(clean + garble(inner, "big5", "gb18030") + clean) == clean + inner + clean
+
+
 def test_double_layer() -> None:
     text = "孩子们天天盼着放假，好去外婆家看看。"
     bad = garble(text, "utf-8", "gb18030", layers=2)

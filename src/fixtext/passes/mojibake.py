@@ -986,6 +986,7 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
     results = _merge(extended)
     spans = []
     for a, b in results:
+        b = _trim_clean_end(line, layer, segs, a, b, model)
         sel = segs[a:b]
         i0, i1 = sel[0][0], sel[-1][1]
         j0, j1 = sel[0][2], sel[-1][3]
@@ -1011,6 +1012,35 @@ def _best_spans(line, layer, co, cd, opts, cost, model):  # type: ignore[no-unty
         conf = _confidence(g, g / n, opts)
         spans.append((g, _split_edits(line, layer, sel, conf)))
     return spans
+
+
+#: Nats by which the reading of a common character at the end of a span must
+#: beat the character itself, both after the repaired text, to be taken.
+CLEAN_END_MARGIN = 2.0
+
+
+def _trim_clean_end(line, layer, segs, a: int, b: int, model) -> int:  # type: ignore[no-untyped-def]
+    """Drop clean characters from the end of a span.
+
+    A segment's gain compares its reading after the repaired text with its
+    input after the garbled text, so the first clean character after a span
+    gains from the repair of its left neighbour alone (村 after debris, 游
+    after 。: 游民 for 村民).  Judged after the repaired text both ways, a
+    common character that does not read clearly better (CLEAN_END_MARGIN)
+    stays as it was."""
+    while b - a > 1:
+        i0, i1, j0, j1 = segs[b - 1][:4]
+        was, out = line[i0:i1], layer.text[j0:j1]
+        if (
+            any(model.is_rare(c) or "\ue000" <= c <= "\uf8ff" or c == "\ufffd" for c in was)
+            or not was.strip()
+        ):
+            break
+        prev = layer.text[max(0, j0 - 1) : j0]
+        if model.total(prev + out) - model.total(prev + was) >= CLEAN_END_MARGIN:
+            break
+        b -= 1
+    return b
 
 
 def _written_mark(seg, line: str, layer, core: tuple[int, int]) -> bool:  # type: ignore[no-untyped-def]
