@@ -122,6 +122,16 @@ def test_clean_character_after_a_span_stays() -> None:
     assert _fix(clean + garble(inner, "big5", "gb18030") + clean) == clean + inner + clean
 
 
+def test_lost_lead_byte_of_a_double_byte_writer() -> None:
+    # 群 is C8 BA in GBK; Big5 has no C8 BA, loses C8 alone and reads BA
+    # with the next byte.  Probed as one invalid byte, the lost C8 made the
+    # rest read out of step and look like no text at all.
+    for text in ("群众都说这条路修得好，出行方便多了。", "村里的群众都来了。"):
+        bad = garble(text, "gbk", "big5hkscs")
+        assert "\ufffd" in bad
+        assert _fix(bad) == text
+
+
 def test_double_layer() -> None:
     text = "孩子们天天盼着放假，好去外婆家看看。"
     bad = garble(text, "utf-8", "gb18030", layers=2)

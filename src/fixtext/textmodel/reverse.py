@@ -1076,6 +1076,19 @@ def reverse_layer(
         # scores -4 to -8 per character, wrong readings -10 to -13).
         intact = "".join(c for c in probe_text if c != "\ufffd" and not "\udc80" <= c <= "\udcff")
         intact_score = model.score(intact) if intact else -99.0
+        if writer != "utf-8":
+            # A double-byte writer's lost byte may be a lead whose trail
+            # survived (群 C8 BA read as Big5 loses C8 alone): probed as one
+            # invalid byte, the trail would lead the next pair and the rest
+            # read out of step.  Probe it as a whole unknown character too.
+            pairs = bytearray(probe)
+            for w in wild:
+                if w + 1 < len(pairs) and w + 1 not in wild and 0x40 <= pairs[w + 1] <= 0xFE:
+                    pairs[w + 1] = 0xFF
+            pair_text = bytes(pairs).decode(writer, "replace")
+            kept = "".join(c for c in pair_text if c != "\ufffd" and not "\udc80" <= c <= "\udcff")
+            if kept and model.score(kept) > intact_score:
+                probe_text, intact, intact_score = pair_text, kept, model.score(kept)
         # The intermediate reading of a double chain is not text yet, but
         # the same chain read once more makes text (much better than this).
         inner = None
