@@ -199,7 +199,7 @@ def calibration(data: list[tuple[str, str, str, str]]) -> None:
 
     bands: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     finder = CjkMojibake()
-    for _key, _lang, text, bad in data:
+    for _key, lang, text, bad in data:
         if "\n" in bad:
             continue
         for e in finder.find(bad, None):
@@ -212,10 +212,12 @@ def calibration(data: list[tuple[str, str, str, str]]) -> None:
                 if op.tag != "equal" and op.src_start < b and op.src_end > a:
                     ok = False
                     break
-            band = f"{e.kind:<6} {min(0.9, int(e.confidence * 10) / 10):.1f}"
+            # (per text: the model's tables differ by language, and so
+            # does how far its posteriors can be trusted)
+            band = f"{lang:<13} {e.kind:<6} {min(0.9, int(e.confidence * 10) / 10):.1f}"
             bands[band][0] += ok
             bands[band][1] += 1
-    print("edit kind, confidence band: share right")
+    print("text, edit kind, confidence band: share right")
     for k in sorted(bands):
         a, n = bands[k]
         print(f"  {k}-    {100.0 * a / n:5.1f}%  ({a}/{n})")
