@@ -354,6 +354,38 @@ def test_quoted_names_do_not_make_prose_code() -> None:
     assert _code_line("x = compute()")
 
 
+def test_code_shaped_line_inside_a_sentence_is_prose() -> None:
+    # "name=value" and "import ... as ..." shapes at the start of a wrapped
+    # line that continues an unfinished sentence are prose.
+    from fixtext.passes.layout import _mark_protected, _split_lines
+
+    para = (
+        "The records of the old survey were filed under the heading Region=North,"
+        " Region=South or Region=East, and the clerks who kept them used an index"
+        " that was itself a small filing import system as described in the annual"
+        " report of that year, which the archive still keeps in its reading room"
+        " for anyone who asks."
+    )
+    more = (
+        "Most of the boxes were moved to the new building in the spring, and the"
+        " few that stayed behind were kept in the basement until the roof was"
+        " repaired; nobody remembers who finally carried them across the square."
+        " The new reading room opened in the autumn, with long tables under tall"
+        " windows and a small desk by the door where visitors sign the book."
+    )
+    wrapped = textwrap.fill(para, 59)
+    starts = [ln.split()[0] for ln in wrapped.split("\n")]
+    assert "Region=North," in starts and "import" in starts  # the test's premise
+    # (few enough code-shaped lines that the document is no program text)
+    text = wrapped + "\n\n" + textwrap.fill(more, 59) + "\n"
+    assert fixtext.repair(text, passes=["unwrap"]).text == para + "\n\n" + more + "\n"
+    # program text after a colon, or after a finished sentence, stays code
+    for intro in ("The loader reads it like this:", "The loader reads it so."):
+        lines = _split_lines(intro + "\nx = load(path)\nimport os as system\n")
+        _mark_protected(lines, False)
+        assert [ln.protected for ln in lines[:3]] == [False, True, True]
+
+
 @pytest.mark.parametrize(
     "text",
     [

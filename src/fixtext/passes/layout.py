@@ -122,6 +122,12 @@ _CODE_LINE = re.compile(
 _MENTION = re.compile(r"(?<!\w)(?<!\w[(\[])(?:\"[^\"\n]+\"|`[^`\n]+`|“[^”\n]+”|‘[^’\n]+’|'[^'\n]+'(?!\w))")
 
 
+#: A prose line that stops mid-sentence: on a word, a comma, a hyphen.
+_MID_SENTENCE_END = re.compile(r"[A-Za-z0-9,\-]$")
+#: Shapes no prose line takes, even in the middle of a sentence.
+_HARD_CODE = re.compile(r"[{}]\s*$|\)\s*;\s*$|^(?:def|class)\s+\w+.*:$|^#include\b|=>")
+
+
 def _code_line(b: str) -> bool:
     """Program text, judged outside the names that prose quotes."""
     return bool(_CODE_LINE.search(_MENTION.sub('""', b) if any(q in b for q in "\"`“‘'") else b))
@@ -331,6 +337,7 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
     # inside a paragraph, a straight quote opened on an earlier line and not
     # yet closed: the line starts inside a mention ("exec(body,|globals())")
     open_quote = False
+    code_like: list[_Line] = []
     for ln in lines:
         if ln.blank:
             open_quote = False
@@ -356,8 +363,26 @@ def _mark_protected(lines: list[_Line], cjk: bool) -> None:
         ):
             # program text, quoted mail ("> "), space-aligned columns
             ln.protected = True
+            code_like.append(ln)
         if b.count('"') % 2:
             open_quote = not open_quote
+    for ln in code_like:
+        # A line that only looks like code (Numeric_Type=Digit, "import
+        # system as invoked") in the middle of a sentence: program text in
+        # prose is introduced (a colon, a blank line, an indent), so such a
+        # line that continues an unfinished prose line at the same indent is
+        # prose (and so may be the next one, continuing it in turn).
+        i = ln.index
+        prev = lines[i - 1] if i > 0 else None
+        if (
+            prev is not None
+            and not prev.blank
+            and not prev.protected
+            and _indent_of(prev) == _indent_of(ln)
+            and _MID_SENTENCE_END.search(prev.body)
+            and not _HARD_CODE.search(ln.body)
+        ):
+            ln.protected = False
 
 
 def _indent_of(ln: _Line) -> int:
