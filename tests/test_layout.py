@@ -373,12 +373,20 @@ def test_code_shaped_line_inside_a_sentence_is_prose() -> None:
         " The new reading room opened in the autumn, with long tables under tall"
         " windows and a small desk by the door where visitors sign the book."
     )
+    # ... and so is a number that opens a line after a full one stopping on
+    # a lower-case word ("radix" / "10. For example"): no list item
+    radix = (
+        "In this old notation the integer always read using radix 10. For example,"
+        " the string 077e010 is legal and denotes the same number as 77e10, and the"
+        " allowed range of these literals depends on the platform."
+    )
     wrapped = textwrap.fill(para, 59)
     starts = [ln.split()[0] for ln in wrapped.split("\n")]
     assert "Region=North," in starts and "import" in starts  # the test's premise
+    assert "\n10. For" in textwrap.fill(radix, 59)
     # (few enough code-shaped lines that the document is no program text)
-    text = wrapped + "\n\n" + textwrap.fill(more, 59) + "\n"
-    assert fixtext.repair(text, passes=["unwrap"]).text == para + "\n\n" + more + "\n"
+    text = "\n\n".join(textwrap.fill(p, 59) for p in (para, more, radix)) + "\n"
+    assert fixtext.repair(text, passes=["unwrap"]).text == "\n\n".join((para, more, radix)) + "\n"
     # program text after a colon, or after a finished sentence, stays code
     for intro in ("The loader reads it like this:", "The loader reads it so."):
         lines = _split_lines(intro + "\nx = load(path)\nimport os as system\n")

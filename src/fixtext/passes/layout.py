@@ -122,6 +122,9 @@ _CODE_LINE = re.compile(
 _MENTION = re.compile(r"(?<!\w)(?<!\w[(\[])(?:\"[^\"\n]+\"|`[^`\n]+`|“[^”\n]+”|‘[^’\n]+’|'[^'\n]+'(?!\w))")
 
 
+#: A numbered item's marker ("10. ", "3) "), not a bullet or a letter.
+_NUMBER_START = re.compile(r"\d{1,3}[.)]\s")
+
 #: A prose line that stops mid-sentence: on a word, a comma, a hyphen.
 _MID_SENTENCE_END = re.compile(r"[A-Za-z0-9,\-]$")
 #: Shapes no prose line takes, even in the middle of a sentence.
@@ -1128,7 +1131,16 @@ class _Unwrapper:
         ab, bb = a.body, b.body
         if a.text.endswith("  "):  # Markdown hard line break
             return 0.0, ""
-        if _starts_paragraph(bb, _indent_of(b), self.typical_indent) or bb[0] in "#>|":
+        if (_starts_paragraph(bb, _indent_of(b), self.typical_indent) or bb[0] in "#>|") and not (
+            _NUMBER_START.match(bb)
+            and _indent_of(b) == _indent_of(a)
+            and ab[-1].islower()
+            and self.full(a, b)
+        ):
+            # (a number at the start of a line after a full one that stops
+            # on a lower-case word is the sentence going on, "…using radix"
+            # / "10. For example": a list is introduced, by a colon or a
+            # sentence's end)
             return 0.0, ""
         joinable_end = ab[-1].isalnum() or ab[-1] in ",;:-–—)]\"'”’*_`" or ends_sentence(ab)
         if self.latin_ok is None and not joinable_end:
