@@ -250,25 +250,26 @@ def _wordless_letters(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     return n >= MIN_HAN_PAIRS and k < WORDLESS_SHARE * n
 
 
+def _unpunctuated(line: str) -> bool:
+    """No ，or 。: written Chinese punctuates with them, and a wrong reading
+    of other bytes makes those two marks (two fixed byte pairs) only by
+    chance, so the wordless test is kept for lines without them."""
+    return "，" not in line and "。" not in line
+
+
+#: Lines long enough to judge and without ，or 。 (see _unpunctuated).
+_UNPUNCTUATED_LINE = re.compile(f"^[^\\n，。]{{{MIN_HAN_PAIRS + 4},}}$", re.MULTILINE)
+
+
 def _wordless_lines(text: str, model) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    """(start, end) of the lines of ``text`` that _wordless_han flags."""
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        # A line punctuated with ，or 。 is written Chinese: a wrong reading
-        # of other bytes makes those two marks (two fixed byte pairs) only
-        # by chance.  This keeps the test off nearly every line of prose.
-        # (Lines with a cluster of rare characters take the main path.)
-        if (
-            len(line) > MIN_HAN_PAIRS
-            and "，" not in line
-            and "。" not in line
-            and _wordless_han(line, model)
-            and not _suspect_cjk().search(line)
-        ):
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
+    """(start, end) of the lines of ``text`` that _wordless_han flags.
+
+    (Lines with a cluster of rare characters take the main path.)"""
+    return [
+        (m.start(), m.end())
+        for m in _UNPUNCTUATED_LINE.finditer(text)
+        if _wordless_han(m.group(), model) and not _suspect_cjk().search(m.group())
+    ]
 
 
 def _wordless_han(s: str, model) -> bool:  # type: ignore[no-untyped-def]
@@ -290,7 +291,7 @@ def _worth_a_look(line: str, model) -> bool:  # type: ignore[no-untyped-def]
     rarely 30% of the line; every chain leaves a denser trail (66-100% of
     its characters).  A sparser cluster (one garbled word in a clean line:
     骞呭害 for 幅度) is searched if a cheap reversal of it reads better."""
-    if _suspicious_share(line, model) >= 0.3 or _wordless_han(line, model):
+    if _suspicious_share(line, model) >= 0.3 or (_unpunctuated(line) and _wordless_han(line, model)):
         return True
     for m in itertools.islice(_suspect_cjk().finditer(line), 8):
         # Two rare characters that make a word the model knows (垃圾, 璀璨)
