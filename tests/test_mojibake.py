@@ -114,6 +114,16 @@ def test_span_after_clean_text_is_read_from_its_own_start() -> None:
         assert _fix(bad) == clean + inner + tail
 
 
+def test_span_ending_on_a_lost_byte_before_clean_text() -> None:
+    # The garbled sentence's 。 (A1 A3) lost its A3 at the end of the
+    # garbled stream; the clean text after it was never read with it, so A3
+    # need not have paired with its bytes (it came back as ∪).
+    clean, inner, tail = "人来人往。", "适合各种人士学习使用。", "成熟且稳定。已经具有十分丰富的经验。"
+    bad = clean + garble(inner, "gbk", "big5hkscs") + tail
+    assert bad.count("\ufffd") == 2
+    assert _fix(bad) == clean + inner + tail
+
+
 def test_clean_character_after_a_span_stays() -> None:
     # 村 after debris reads worse than 游 after the repaired 。, but after
     # the repaired text both read alike: the clean neighbour stays.

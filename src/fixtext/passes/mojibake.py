@@ -788,6 +788,27 @@ def _repair_line(
                         )
                         if again is not None and again[0] > g and again[1][0].start <= es[0].start:
                             g, es = again
+                    if "\ufffd" in sub[es[-1].end - 1 : es[-1].end] and es[-1].end < len(sub):
+                        # A span that ends on a lost byte before clean text:
+                        # the garbled stream ended there, and the clean
+                        # bytes after it were never read with it (so 。's
+                        # lost A3 did not pair with them).  Read the span
+                        # alone, as a stream that ends there.
+                        again = _reread(
+                            sub,
+                            es[0].start,
+                            writer,
+                            reader,
+                            model,
+                            co[a:b],
+                            opts,
+                            cost,
+                            True,
+                            hint,
+                            stop=es[-1].end,
+                        )
+                        if again is not None and again[0] > g and again[1][-1].end >= es[-1].end:
+                            g, es = again
                 found.append((g, [replace(e, start=e.start + a + base, end=e.end + a + base) for e in es]))
             if a == 0 and b == len(line):
                 if any(is_surrogate(c) for c in layer.text):
@@ -862,17 +883,18 @@ def _garbled_starts(sub: str, s0: int, model) -> list[int]:  # type: ignore[no-u
     return sorted(out)
 
 
-def _reread(sub, k, writer, reader, model, co, opts, cost, at_end, hint):  # type: ignore[no-untyped-def]
-    """The best span of ``sub[k:]`` read from a fresh decoder, in ``sub``'s
-    offsets: (gain, edits) or None."""
+def _reread(sub, k, writer, reader, model, co, opts, cost, at_end, hint, stop=None):  # type: ignore[no-untyped-def]
+    """The best span of ``sub[k:stop]`` read from a fresh decoder, in
+    ``sub``'s offsets: (gain, edits) or None."""
     from ..textmodel.reverse import contributions, reverse_layer
 
-    part = sub[k:]
+    stop = len(sub) if stop is None else stop
+    part = sub[k:stop]
     layer = reverse_layer(part, writer, reader, model, at_end=at_end, strict=False, hint=hint)
     if layer is None or layer.text == part:
         return None
     cd = contributions(layer.text, model)
-    spans = _best_spans(part, layer, co[k:], cd, opts, cost, model)
+    spans = _best_spans(part, layer, co[k:stop], cd, opts, cost, model)
     if not spans:
         return None
     g, es = max(spans, key=lambda t: t[0])
