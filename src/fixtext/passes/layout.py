@@ -107,12 +107,18 @@ def lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
             yield off, line
 
 
-#: Lines of program text in a Latin document (prose never has these shapes).
-_CODE_LINE = re.compile(
-    r"[{}]\s*$|\)\s*;\s*$|^(?:def|class)\s+\w+(?:\(.*\))?(?:\s*->.*)?:|^(?:import|from\s+[\w.]+\s+import)\s+[\w.*]+\s*(?:,|$|\bas\b)"
-    r"|^#include\b|^return\b.*;\s*$"
-    r"|=>|==|!=|\w\(\)|^\s*[\w.]+\s*=\s*\S"
+#: Program-text shapes no prose line takes, even in the middle of a sentence.
+_HARD_CODE_SHAPES = (
+    r"[{}]\s*$|\)\s*;\s*$|^(?:def|class)\s+\w+(?:\(.*\))?(?:\s*->.*)?:|^#include\b|^return\b.*;\s*$|=>"
 )
+#: Lines of program text in a Latin document (prose never has these shapes,
+#: except the soft ones in a sentence that goes on: see _mark_protected).
+_CODE_LINE = re.compile(
+    _HARD_CODE_SHAPES
+    + r"|^(?:import|from\s+[\w.]+\s+import)\s+[\w.*]+\s*(?:,|$|\bas\b)"
+    + r"|==|!=|\w\(\)|^\s*[\w.]+\s*=\s*\S"
+)
+_HARD_CODE = re.compile(_HARD_CODE_SHAPES)
 
 #: A quoted or backticked name that prose mentions (``"lower()"``,
 #: ```len(s) == 0```): not a sign of program text, so replaced by an empty
@@ -127,8 +133,6 @@ _NUMBER_START = re.compile(r"\d{1,3}[.)]\s")
 
 #: A prose line that stops mid-sentence: on a word, a comma, a hyphen.
 _MID_SENTENCE_END = re.compile(r"[A-Za-z0-9,\-]$")
-#: Shapes no prose line takes, even in the middle of a sentence.
-_HARD_CODE = re.compile(r"[{}]\s*$|\)\s*;\s*$|^(?:def|class)\s+\w+.*:$|^#include\b|=>")
 
 
 def _code_line(b: str) -> bool:

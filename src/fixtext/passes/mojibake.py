@@ -240,14 +240,10 @@ _LETTER_RUN = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]{2,}")
 
 
 def _wordless_letters(s: str, model) -> bool:  # type: ignore[no-untyped-def]
-    """_wordless_han for any East-Asian letters (Han, kana, Hangul): Korean
-    prose has a word-pair share of 0.63 at least (the Constitution, lines of
-    8+ pairs), as Chinese has 0.17."""
-    n = k = 0
-    for m in _LETTER_RUN.finditer(s):
-        n += len(m.group()) - 1
-        k += model.known_pairs(m.group())
-    return n >= MIN_HAN_PAIRS and k < WORDLESS_SHARE * n
+    """_wordless_han for any East-Asian letters (Han, kana, Hangul), all of
+    them: Korean prose has a word-pair share of 0.63 at least (the
+    Constitution, lines of 8+ pairs), as Chinese has 0.17."""
+    return _wordless(s, model, _LETTER_RUN, None)
 
 
 def _unpunctuated(line: str) -> bool:
@@ -273,13 +269,20 @@ def _wordless_lines(text: str, model) -> list[tuple[int, int]]:  # type: ignore[
 
 
 def _wordless_han(s: str, model) -> bool:  # type: ignore[no-untyped-def]
-    """Does ``s`` hold enough Han text to judge, nearly none of it words?"""
+    """Does ``s`` hold enough Han text to judge (its first MAX_HAN_PAIRS
+    pairs), nearly none of it words?"""
+    return _wordless(s, model, _HAN_RUN, MAX_HAN_PAIRS)
+
+
+def _wordless(s: str, model, runs: re.Pattern[str], limit: int | None) -> bool:  # type: ignore[no-untyped-def]
+    """At least MIN_HAN_PAIRS adjacent pairs inside ``runs`` of ``s`` (the
+    first ``limit`` of them), under WORDLESS_SHARE of them word pairs."""
     n = k = 0
-    for m in _HAN_RUN.finditer(s):
-        run = m.group()[: MAX_HAN_PAIRS - n + 1]
+    for m in runs.finditer(s):
+        run = m.group() if limit is None else m.group()[: limit - n + 1]
         n += len(run) - 1
         k += model.known_pairs(run)
-        if n >= MAX_HAN_PAIRS or k >= WORDLESS_SHARE * MAX_HAN_PAIRS:
+        if limit is not None and (n >= limit or k >= WORDLESS_SHARE * limit):
             break
     return n >= MIN_HAN_PAIRS and k < WORDLESS_SHARE * n
 
@@ -874,9 +877,11 @@ def _garbled_starts(sub: str, s0: int, model) -> list[int]:  # type: ignore[no-u
             if j + 1 < s0:
                 out.add(j + 1)
             break
+        if gap > 3:
+            continue  # the suspicious run has ended; look on for the sentence start
         if ch >= "\u0080" and (model.is_rare(ch) or "\ue000" <= ch <= "\uf8ff"):
             k, gap = j, 0
-        elif gap <= 3:
+        else:
             gap += 1
     if k < s0:
         out.add(k)

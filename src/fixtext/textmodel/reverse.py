@@ -501,6 +501,11 @@ def fill_lost(
     return buf, guesses, unfilled
 
 
+def _decoded_part(text: str) -> str:
+    """``text`` without U+FFFD and undecodable-byte escapes."""
+    return "".join(c for c in text if c != "\ufffd" and not "\udc80" <= c <= "\udcff")
+
+
 def _char_starts_between(buf: bytearray, a: int, b: int, writer: str) -> bool:
     """A known UTF-8 lead or ASCII byte between lost bytes ``a`` and ``b``:
     they belong to different characters and are filled one after the other
@@ -1074,7 +1079,7 @@ def reverse_layer(
         # Filling is costly (up to 4096 decodings per lost character): do it
         # only for a reading whose valid part is plausible text (real text
         # scores -4 to -8 per character, wrong readings -10 to -13).
-        intact = "".join(c for c in probe_text if c != "\ufffd" and not "\udc80" <= c <= "\udcff")
+        intact = _decoded_part(probe_text)
         intact_score = model.score(intact) if intact else -99.0
         if writer != "utf-8":
             # A double-byte writer's lost byte may be a lead whose trail
@@ -1086,7 +1091,7 @@ def reverse_layer(
                 if w + 1 < len(pairs) and w + 1 not in wild and 0x40 <= pairs[w + 1] <= 0xFE:
                     pairs[w + 1] = 0xFF
             pair_text = bytes(pairs).decode(writer, "replace")
-            kept = "".join(c for c in pair_text if c != "\ufffd" and not "\udc80" <= c <= "\udcff")
+            kept = _decoded_part(pair_text)
             if kept and model.score(kept) > intact_score:
                 probe_text, intact, intact_score = pair_text, kept, model.score(kept)
         # The intermediate reading of a double chain is not text yet, but
