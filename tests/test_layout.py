@@ -394,6 +394,31 @@ def test_code_shaped_line_inside_a_sentence_is_prose() -> None:
         assert [ln.protected for ln in lines[:3]] == [False, True, True]
 
 
+def test_clauses_ending_in_semicolons_are_prose() -> None:
+    # Clauses of prose that end in ";" (the items of a statute or of a
+    # reference manual), some closing a parenthetical opened on the line
+    # before: no statements, so neither the lines nor the text are code.
+    from fixtext.passes.layout import _code_shaped, _mark_protected, _split_lines
+
+    para = (
+        "The record keeps three counts for every volume: the number of pages (not counting the covers"
+        " or the blank leaves at the back); the number of plates bound in (including those that were"
+        " added later by the binder); and the number of folded maps, which the clerk notes separately"
+        " because they are often missing."
+    )
+    for width in (44, 64):
+        wrapped = textwrap.fill(para, width)
+        assert ");\n" in wrapped  # the test's premise
+        assert fixtext.repair(wrapped + "\n", passes=["unwrap"]).text == para + "\n"
+    # statements still are code, and so is a text a fifth of whose lines they are
+    c_lines = ["int main(void)", "using namespace std;", "x = f(y);", "print(total);", "break;"]
+    assert _code_shaped(c_lines + ["a comment that reads like prose"] * 10)
+    for code in ("    total = count(pages);", "print(total);"):
+        parsed = _split_lines("The loader reads it like this\n" + code + "\n")
+        _mark_protected(parsed, False)
+        assert parsed[1].protected, code
+
+
 @pytest.mark.parametrize(
     "text",
     [

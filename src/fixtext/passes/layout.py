@@ -109,7 +109,7 @@ def lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
 
 #: Program-text shapes no prose line takes, even in the middle of a sentence.
 _HARD_CODE_SHAPES = (
-    r"[{}]\s*$|\)\s*;\s*$|^(?:def|class)\s+\w+(?:\(.*\))?(?:\s*->.*)?:|^#include\b|^return\b.*;\s*$|=>"
+    r"[{}]\s*$|\w\(.*\)\s*;\s*$|^(?:def|class)\s+\w+(?:\(.*\))?(?:\s*->.*)?:|^#include\b|^return\b.*;\s*$|=>"
 )
 #: Lines of program text in a Latin document (prose never has these shapes,
 #: except the soft ones in a sentence that goes on: see _mark_protected).
@@ -554,8 +554,15 @@ _EOL_HYPHEN = re.compile(r"([A-Za-z]{2,})-\n[ \t]*([a-z]{2,})")
 _CODE_SHAPE = re.compile(
     r"^(?:def |class |import |from \S+ import |return\b|elif |else:|try:|except\b|with \S.*:$|@\w"
     r"|#include|#!|//|/\*|\*/|[{}]$|<\w+[ >]|</\w+>)"
-    r"|[;{}]$|^[\"'].*[\"'],$|^\w[\w.]*\s*=\s*\S|\)\s*:$|^\s*[\])}],?$"
+    r"|[{}]$|^[\"'].*[\"'],$|^\w[\w.]*\s*=\s*\S|\)\s*:$|^\s*[\])}],?$"
 )
+
+#: A statement's closing ``;`` (``x = f(y);``, ``break;``, ``using namespace
+#: std;``) unless the line is a clause of prose: four or more words, none
+#: of an operator, a call or a bracket of code (``pages (not counting the
+#: covers);``, the items of a statute or a reference manual).
+_STATEMENT_END = re.compile(r";\s*$")
+_PROSE_CLAUSE = re.compile(r"^(?![^;]*(?:[=<>{}\[\]]|\w\(|\+\+|--))(?:\S+\s+){3,}\S*;\s*$")
 
 
 #: Every alternative of _CODE_SHAPE needs one of these characters, or a
@@ -610,7 +617,10 @@ def _code_shaped(bodies: list[str]) -> bool:
     if len(bodies) < 5:
         return False
     shaped = sum(
-        1 for b in bodies if (b[0] in _CODE_INITIALS or _CODE_CHARS.search(b)) and _CODE_SHAPE.search(b)
+        1
+        for b in bodies
+        if (b[0] in _CODE_INITIALS or _CODE_CHARS.search(b))
+        and (_CODE_SHAPE.search(b) or (_STATEMENT_END.search(b) and not _PROSE_CLAUSE.match(b)))
     )
     return shaped * 5 >= len(bodies)
 
