@@ -419,6 +419,74 @@ def test_clauses_ending_in_semicolons_are_prose() -> None:
         assert parsed[1].protected, code
 
 
+def _archive_doc(left: str, right: str, paper: str = "paper") -> str:
+    """Two wrapped English paragraphs; line 3 ends on ``left-`` and line 4 starts with ``right``."""
+    return (
+        "The archive keeps every catalogue that the library printed\n"
+        "since it opened, and the clerks add a short note whenever\n"
+        f"a volume is moved or lent out. These notes, the {left}-\n"
+        f"{right} of the records as the clerks call them, are kept\n"
+        "in a separate room where the light is dim and the air dry.\n"
+        "\n"
+        "Most of the notes are short, but some run over several\n"
+        "pages and describe in detail how a volume was repaired,\n"
+        f"which {paper} was used and who paid for the work; the\n"
+        "oldest are written in a hand that only two can still read.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "paper", "joined"),
+    [
+        # a typesetter's cut leaves a tail that is no word: the hyphen goes
+        # even when neither list knows the whole word
+        ("metacla", "sses", "paper", "metaclasses"),
+        ("lossl", "essly", "paper", "losslessly"),
+        # a writer's compound joins words
+        ("gzip", "compressed", "paper", "gzip-compressed"),
+        # a tail the text itself uses as a word
+        ("non", "boolean", "boolean", "non-boolean"),
+    ],
+)
+def test_hyphen_before_a_tail_that_is_no_word(left: str, right: str, paper: str, joined: str) -> None:
+    out = fixtext.repair(_archive_doc(left, right, paper), passes=["unwrap"]).text
+    assert out.count("\n") == 3  # two paragraphs, one per line
+    assert f"the {joined} of the records" in out
+
+
+def test_hyphen_kept_in_a_french_compound() -> None:
+    # the tail rule is for English text: "monnaie" is no English word, and
+    # "porte-monnaie" is a French writer's hyphen
+    fr = (
+        "Le vieux libraire rangeait chaque matin les volumes que les\n"
+        "clients avaient laissés sur les tables, puis il comptait la\n"
+        "recette de la veille dans un vieux et très petit porte-\n"
+        "monnaie de cuir que sa grand-mère lui avait donné autrefois\n"
+        "et qu'il gardait toujours dans la poche gauche de sa veste.\n"
+        "\n"
+        "Personne ne savait vraiment depuis quand la boutique était\n"
+        "là, mais tout le monde dans le quartier connaissait bien son\n"
+        "enseigne peinte, et les enfants venaient y lire le jeudi.\n"
+    )
+    out = fixtext.repair(fr, passes=["unwrap"]).text
+    assert out.count("\n") == 3 and "petit porte-monnaie de cuir" in out
+
+
+def test_quoted_mention_cut_by_a_line_break() -> None:
+    # "x = x" / "+ 1": the rest of a mention, no bullet; "x ==" no code
+    paras = [
+        'The augmented assignment in an expression like "x += 1" can be rewritten as "x = x + 1"'
+        " to achieve a similar, but not exactly equal effect, because the target is evaluated only once"
+        " in the augmented version.",
+        'For most objects the identity test implies equality, so that "x is y" implies "x == y"'
+        " for all but a few values, of which the float not-a-number is the best known.",
+    ]
+    for width in range(40, 76):
+        wrapped = "\n\n".join(textwrap.fill(p, width) for p in paras) + "\n"
+        if "\n+ 1" in wrapped or "==\n" in wrapped:
+            assert fixtext.repair(wrapped, passes=["unwrap"]).text == "\n\n".join(paras) + "\n", width
+
+
 @pytest.mark.parametrize(
     "text",
     [
