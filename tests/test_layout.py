@@ -419,6 +419,28 @@ def test_clauses_ending_in_semicolons_are_prose() -> None:
         assert parsed[1].protected, code
 
 
+def test_page_break_inside_a_paragraph_whose_first_part_has_no_cut_clause() -> None:
+    # "…passed the point." / "Most entries … pages" / blank / "about the
+    # waves …": the part before the page break has one break, after a full
+    # stop, and is judged with the part after it (one paragraph), so the
+    # full line before the page break counts as the wrap it is.
+    paras = [
+        "The ferry to the island leaves twice a day in summer and once a day in winter, weather"
+        " permitting, and the crossing takes a little under an hour when the sea is calm.",
+        "The old lighthouse keeper kept a log of every ship that passed the point. Most entries are a"
+        " single line, but on stormy nights he wrote whole pages about the waves, the wind and the"
+        " lights he saw far out at sea.",
+        "Visitors who come by car should book their place on the ferry in advance, since the deck"
+        " holds only twenty vehicles and the summer crossings are often full.",
+    ]
+    blocks = [textwrap.wrap(p, 76) for p in paras]
+    second = blocks[1]
+    assert second[0].endswith("point.") and second[2].startswith("about")  # the test's premise
+    blocks[1] = [*second[:2], "", *second[2:]]
+    text = "\n\n".join("\n".join(b) for b in blocks) + "\n"
+    assert fixtext.repair(text, passes=["unwrap"]).text == "\n\n".join(paras) + "\n"
+
+
 def _archive_doc(left: str, right: str, paper: str = "paper") -> str:
     """Two wrapped English paragraphs; line 3 ends on ``left-`` and line 4 starts with ``right``."""
     return (

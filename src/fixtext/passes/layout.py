@@ -1078,27 +1078,48 @@ class _Unwrapper:
         a capital, lines that each end a sentence have no flow, addresses and
         lists are short of the width: none of them qualifies.
         """
-        blocks: list[list[_Line]] = []
+        runs: list[list[_Line]] = []
         cur: list[_Line] = []
         for ln in self.lines:
             if ln.blank or ln.protected:
-                if len(cur) >= 2:
-                    blocks.append(cur)
+                if cur:
+                    runs.append(cur)
                 cur = []
             else:
                 cur.append(ln)
-        if len(cur) >= 2:
-            blocks.append(cur)
+        if cur:
+            runs.append(cur)
+        # A run that stops inside a clause, then blank lines, then one that
+        # goes on in lower case: one paragraph cut by a page or column break,
+        # judged as one block (its breaks are those inside the runs).
+        blocks: list[list[list[_Line]]] = []
+        for run in runs:
+            last = blocks[-1][-1][-1] if blocks else None
+            if (
+                last is not None
+                and _MID_SENTENCE_END.search(last.body)
+                and run[0].body[0].islower()
+                and all(ln.blank for ln in self.lines[last.index + 1 : run[0].index])
+            ):
+                blocks[-1].append(run)
+            else:
+                blocks.append([run])
         good: list[list[_Line]] = []
         cont = caps = 0
         w = self.wrap
-        for blk in blocks:
+        for segs in blocks:
+            blk = [ln for run in segs for ln in run]
+            if len(blk) < 2:
+                continue
             breaks = [
                 (a, b)
-                for a, b in itertools.pairwise(blk)
+                for run in segs
+                for a, b in itertools.pairwise(run)
                 if not _starts_paragraph(b.body, _indent_of(b), self.typical_indent)
             ]
-            pairs = [(a, b) for a, b in breaks if self.full(a, b)]
+            # (a page break at a full line inside the sentence is a wrap too)
+            cut = [(x[-1], y[0]) for x, y in itertools.pairwise(segs) if self.full(x[-1], y[0])]
+            pairs = [(a, b) for a, b in breaks if self.full(a, b)] + cut
             mid = [(a, b) for a, b in pairs if not ends_sentence(a.body)]
             for a, b in mid:
                 cont += b.body[0].islower() or a.body[-1] in ",;-"
