@@ -365,3 +365,19 @@ def test_the_word_lexicon_chooses_a_lost_byte_the_character_model_gets_wrong() -
     pairs = [("平方米，", "平方面，"), ("春天来了，", "春天来临，"), ("灯火通明，", "灯火通民，")]
     for right, wrong in pairs:
         assert lex.score(right) > lex.score(wrong)
+
+
+def test_a_pair_running_text_never_showed_is_scored_by_the_dictionary() -> None:
+    """门诊 is no pair of the running-text bigrams (4 M characters): their
+    back-off ranked it below 门站, which they have seen.  The dictionary knows
+    门诊 as a word; the lost trail byte of D5 xx is 诊."""
+    from fixtext.passes.misalignment import fill
+    from fixtext.textmodel import get_model
+    from fixtext.textmodel.context import get_context_model
+
+    assert get_context_model().pairs.get("门诊") is None  # the test's premise
+    got = fill([("T", 0xD5)], "医院开设了便民门", "，方便老年患者就医。", get_model(), script=-1)
+    assert got is not None and got[0] == "诊"
+    # a pair running text has seen keeps its running-text score (空气好, not 空气候)
+    got = fill([("T", 0xBA)], "这里的空气", "，风景也美。", get_model(), script=-1)
+    assert got is not None and got[0] == "好"

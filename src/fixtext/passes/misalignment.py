@@ -488,7 +488,7 @@ def fill(
                 p += DOC_PAIR_BONUS
             # running-text bigrams rank the candidates where there is a
             # neighbour; the dictionary model only without one
-            sc = (ctx.score(lctx, ch, rctx) if lctx or rctx else model.total(ch)) + p
+            sc = (_neighbour_score(ctx, model, lctx, ch, rctx) if lctx or rctx else model.total(ch)) + p
             if lex is not None and _is_han(ch):
                 sc += LEXICON_WEIGHT * lex.score(lwide + ch + rwide)
             if best is None or sc > best[0]:
@@ -506,6 +506,32 @@ def fill(
 #: next to the character model when a lost byte is chosen: the character
 #: model knows pairs inside words only (平方面 beats 平方米 there).
 LEXICON_WEIGHT = 1.0
+
+
+#: A pair of Han characters that running text never showed (``门诊`` is not
+#: among the 4 M characters of ``textmodel.context``) is scored by the
+#: dictionary's word-internal bigram, discounted by this factor, when that
+#: is the likelier: the running-text model only knows such a pair through
+#: its back-off, which ranks it below any pair it has seen (``门站``).
+UNSEEN_PAIR_DISCOUNT = math.log(0.5)
+
+
+def _pair_cond(ctx: Any, model: Any, a: str, b: str) -> float:
+    """log P(b | a) from running text, or from the dictionary for an unseen Han pair."""
+    pc = ctx.cond(a, b)
+    if not (_is_han(a) and _is_han(b)) or ctx.pairs.get(ctx.norm(a) + ctx.norm(b)):
+        return pc
+    return max(pc, UNSEEN_PAIR_DISCOUNT + model.total(a + b) - model.total(a))
+
+
+def _neighbour_score(ctx: Any, model: Any, left: str, ch: str, right: str) -> float:
+    """:meth:`ContextModel.score` with :func:`_pair_cond` for each neighbour."""
+    s = 0.0
+    if left:
+        s += _pair_cond(ctx, model, left, ch)
+    if right:
+        s += _pair_cond(ctx, model, ch, right)
+    return s
 
 
 def _lexicon() -> Any:
