@@ -44,6 +44,24 @@ def best_of(fn, docs: list[str], repeat: int) -> float:  # type: ignore[no-untyp
     return best
 
 
+def best_of_interleaved(fns: list, docs: list[str], repeat: int) -> list[float]:  # type: ignore[type-arg]
+    """Best time of each function, their runs taken in turn (A B C A B C …).
+
+    On a shared machine the load drifts over seconds; timing one function's
+    repeats after the other's put that drift into their ratio (seen here:
+    the same code measured 1.07x and 1.35x apart).  Taking turns exposes
+    every function to the same drift.
+    """
+    best = [float("inf")] * len(fns)
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            for d in docs:
+                fn(d)
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return best
+
+
 def per_pass(docs: list[str]) -> None:
     """Seconds spent in each pass's stage over ``docs`` (one run)."""
     from collections import defaultdict
@@ -87,17 +105,16 @@ def main(argv: list[str] | None = None) -> int:
     docs = corpus(clean, args.mb)
     mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
     fixtext.repair(docs[0])  # load lazy resources outside the timing
-    rows = [
-        ("fixtext.repair (default passes)", best_of(fixtext.repair, docs, args.repeat)),
-        ("fixtext.repair, cjk_mojibake skipped", None),
-        ("ftfy.fix_text", best_of(ftfy.fix_text, docs, args.repeat)),
-        ("ftfy.fix_encoding", best_of(ftfy.fix_encoding, docs, args.repeat)),
+    contenders = [
+        ("fixtext.repair (default passes)", fixtext.repair),
+        ("fixtext.repair, cjk_mojibake skipped", lambda d: fixtext.repair(d, skip=["cjk_mojibake"])),
+        ("ftfy.fix_text", ftfy.fix_text),
+        ("ftfy.fix_encoding", ftfy.fix_encoding),
     ]
-    if "cjk_mojibake" in fixtext.list_passes():
-        t = best_of(lambda d: fixtext.repair(d, skip=["cjk_mojibake"]), docs, args.repeat)
-        rows[1] = (rows[1][0], t)
-    else:
-        rows.pop(1)
+    if "cjk_mojibake" not in fixtext.list_passes():
+        contenders.pop(1)
+    times = best_of_interleaved([fn for _, fn in contenders], docs, args.repeat)
+    rows: list[tuple[str, float | None]] = [(name, t) for (name, _), t in zip(contenders, times, strict=True)]
     ftfy_t = next(t for name, t in rows if name == "ftfy.fix_text")
     print(f"clean text: {len(docs)} documents, {mb:.2f} MB (best of {args.repeat})")
     if unstable:

@@ -143,18 +143,20 @@ def _suspect_cjk() -> re.Pattern[str]:
         cps = sorted(
             {cp for cp in model.common_chars() if cp not in latin} | set(range(0x09, 0x0B)) | cjk_punct
         )
-        ranges: list[tuple[int, int]] = []
-        for cp in cps:
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1] = (ranges[-1][0], cp)
-            else:
-                ranges.append((cp, cp))
-        cls = "".join(
-            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
-        )
-        s = f"[^{cls}]"
+        s = f"[^{_char_class(cps)}]"
         _SUSPECT_CJK = re.compile(f"{s}[^\\n]{{0,3}}{s}")
     return _SUSPECT_CJK
+
+
+def _char_class(cps: list[int]) -> str:
+    """The inside of a regex character class matching the sorted code points ``cps``."""
+    ranges: list[tuple[int, int]] = []
+    for cp in cps:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
 _FULLWIDTH_PUNCT = re.compile("[\u3000-\u303f\ufe30-\ufe6f\uff00-\uff65\u2010-\u2027]")
@@ -169,17 +171,17 @@ def _suspicious_share(s: str, model) -> float:  # type: ignore[no-untyped-def]
     """Share of the non-ASCII characters of ``s`` that a wrong reading leaves:
     rare under the model, Latin-1/cp1252 high characters, private use, U+FFFD.
 
-    Counted with two ``str.translate`` calls (drop ASCII, then drop the
-    BMP characters that are none of these): the clean path of every line.
+    Counted in C: the ASCII characters by an ``encode``, the suspicious
+    ones by one character-class regex (the BMP characters that are none of
+    these, negated): the clean path of every line.
     """
-    drop_ascii, drop_plain = _share_tables(model)
-    high = s.translate(drop_ascii)
-    if not high:
+    n = len(s) - len(s.encode("ascii", "ignore"))
+    if not n:
         return 0.0
-    if max(high) <= "\uffff":
-        return len(high.translate(drop_plain)) / len(high)
+    if max(s) <= "\uffff":
+        return len(_suspicious_chars(model).findall(s)) / n
     n = k = 0
-    for ch in high:
+    for ch in s:
         if ch < "\x80":
             continue
         n += 1
@@ -189,15 +191,15 @@ def _suspicious_share(s: str, model) -> float:  # type: ignore[no-untyped-def]
 
 
 _CP1252_SPECIALS = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", "ignore"))
-_SHARE_TABLES: dict[int, tuple[dict[int, None], dict[int, None]]] = {}
+_SUSPICIOUS_CHARS: dict[int, re.Pattern[str]] = {}
 
 
-def _share_tables(model) -> tuple[dict[int, None], dict[int, None]]:  # type: ignore[no-untyped-def]
-    """(ASCII, BMP characters no wrong reading leaves) as deletion tables."""
-    hit = _SHARE_TABLES.get(id(model))
+def _suspicious_chars(model) -> re.Pattern[str]:  # type: ignore[no-untyped-def]
+    """One non-ASCII BMP character that a wrong reading leaves (see _suspicious_share)."""
+    hit = _SUSPICIOUS_CHARS.get(id(model))
     if hit is None:
-        plain = {cp: None for cp in model.common_chars() if cp > 0xFF and chr(cp) not in _CP1252_SPECIALS}
-        hit = _SHARE_TABLES[id(model)] = (dict.fromkeys(range(0x80)), plain)
+        plain = [cp for cp in model.common_chars() if cp > 0xFF and chr(cp) not in _CP1252_SPECIALS]
+        hit = _SUSPICIOUS_CHARS[id(model)] = re.compile(f"[^\\x00-\\x7f{_char_class(plain)}]")
     return hit
 
 
@@ -466,7 +468,15 @@ class CjkMojibake:
         pattern = _suspect_cjk()
         sources = _input_lines(ctx) if has_cluster else {}
         min_conf = ctx.min_confidence if ctx is not None else 0.6
-        hint = _document_punctuation(text) if has_cluster else frozenset()
+        # the document's punctuation, a hint for lost bytes: computed on the
+        # first line that is searched (most documents have none)
+        hints: list[frozenset[str]] = []
+
+        def doc_hint() -> frozenset[str]:
+            if not hints:
+                hints.append(_document_punctuation(text) if has_cluster else frozenset())
+            return hints[0]
+
         # Repeated lines (duplicated paragraphs, boilerplate) are judged once.
         # Only lines holding a cluster are visited: the regex finds them.
         # The memo lives in ctx.shared, so the pipeline's later rounds (the
@@ -492,7 +502,7 @@ class CjkMojibake:
                 line = text[pos:end]
                 found = memo.get(line)
                 if found is None:
-                    found = memo[line] = _repair_line(line, 0, model, self, hint)
+                    found = memo[line] = _repair_line(line, 0, model, self, doc_hint())
                 edits.extend(replace(e, start=e.start + pos, end=e.end + pos) for e in found)
                 continue
             pos = text.rfind("\n", 0, m.start()) + 1
@@ -508,7 +518,7 @@ class CjkMojibake:
                 end = len(text) if nxt < 0 else nxt
             at = end + 1
             if "\n" in text[pos:end]:
-                edits.extend(_repair_wrapped(text, pos, end, model, self, hint, sources, min_conf))
+                edits.extend(_repair_wrapped(text, pos, end, model, self, doc_hint(), sources, min_conf))
                 continue
             line = text[pos:end]
             found = memo.get(line)
@@ -517,15 +527,15 @@ class CjkMojibake:
             if found is None:
                 source = sources.get(line)
                 if source is not None and source != line:
-                    found = _repair_from_source(line, source, 0, model, self, min_conf, hint)
+                    found = _repair_from_source(line, source, 0, model, self, min_conf, doc_hint())
                 else:
-                    found = _repair_line(line, 0, model, self, hint)
+                    found = _repair_line(line, 0, model, self, doc_hint())
                     if any(e.kind == "loss" and e.confidence < DOUBTFUL for e in found):
                         doubtful.append((len(edits), len(found), pos, line))
                 memo[line] = found
             edits.extend(replace(e, start=e.start + pos, end=e.end + pos) for e in found)
         if doubtful:
-            edits = self._reconsider(edits, doubtful, model, hint, memo)
+            edits = self._reconsider(edits, doubtful, model, doc_hint(), memo)
         if "(" in text:
             # A converter's pinyin annotation (網(wǎng), or 產(chǎ cut by a
             # byte slip) is misaligned_gbk's and converter_residue's
@@ -539,7 +549,9 @@ class CjkMojibake:
                     if e.kind != "repair" or not any(a < e.end and e.start < b for a, b in notes)
                 ]
         taken = [(e.start, e.end) for e in edits]
-        for m in _IRREVERSIBLE.finditer(text):
+        # (a regex of three alternatives has no fast scan: only texts that hold
+        # one of its characters are searched, as for has_loss)
+        for m in _IRREVERSIBLE.finditer(text) if has_loss else ():
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             what = repr(m.group()[:3])
