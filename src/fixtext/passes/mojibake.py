@@ -156,7 +156,9 @@ def _char_class(cps: list[int]) -> str:
             ranges[-1] = (ranges[-1][0], cp)
         else:
             ranges.append((cp, cp))
-    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
 
 
 _FULLWIDTH_PUNCT = re.compile("[\u3000-\u303f\ufe30-\ufe6f\uff00-\uff65\u2010-\u2027]")
