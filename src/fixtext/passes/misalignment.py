@@ -727,8 +727,9 @@ class MisalignedGbk:
                         )
                     )
         straddle_at = {a[0] for a in anchors}
-        for i, ch in enumerate(line):
-            if ch != "?" or i in straddle_at:
+        i = -1
+        while (i := line.find("?", i + 1)) >= 0:
+            if i in straddle_at:
                 continue
             prev = line[i - 1] if i else ""
             url_like = (prev.isalnum() and prev.isascii()) or prev in "/=&:"
