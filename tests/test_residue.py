@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -174,3 +175,23 @@ def test_clean_text_is_never_changed(parts):
 
 def test_placeholders_fast_path():
     assert Placeholders().find("没有问号的文本。", None) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "那么,为什么柯达会赞助奥运会?",
+        "他是不是已经到了?",
+        "你们打算如何处理这件事?",
+        "難道這就是結局?",
+        "這筆錢到底花在哪裏了?",
+    ],
+)
+def test_question_mark_kept_where_the_page_saved_gaps_as_question_marks(question: str) -> None:
+    # The page saved &nbsp; as '?' (the indent, the byline's gaps), so a
+    # single '?' between Han characters is usually a lost gap; one that ends
+    # a sentence asking a question is its folded question mark.
+    text = f"????富美鶴城\n本報記者?郭戈?攝\n{question}朝陽區工商局還經常深入檢查。\n"
+    out = fixtext.repair(text, passes=["placeholders"]).text
+    assert "本報記者郭戈攝" in out  # the gaps went
+    assert f"{question}朝陽區" in out
