@@ -381,3 +381,23 @@ def test_a_pair_running_text_never_showed_is_scored_by_the_dictionary() -> None:
     # a pair running text has seen keeps its running-text score (空气好, not 空气候)
     got = fill([("T", 0xBA)], "这里的空气", "，风景也美。", get_model(), script=-1)
     assert got is not None and got[0] == "好"
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "抓获倒票人员五十五名。看着爷爷的托儿所，孩子们都很高兴。",
+        "這次共展出作品三百餘件。看過的觀眾都說，收穫很大。",
+    ],
+)
+def test_slip_whose_first_pair_is_a_folded_question_mark(clean: str) -> None:
+    """。 is A1 A3 and 看 starts with BF: once A1 is lost, A3 BF reads as a
+    full-width ？, which the page folded to '?' like every row-A3 mark.  The
+    run is re-read with that '?' as the two bytes it was."""
+    from fixtext.garble import damage_decode, fold_width, slip
+
+    data = fold_width(clean).encode("gbk")  # the page folded ，；：！？ first
+    damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
+    assert "??" in damaged  # the test's premise: the lost byte, then the folded ？
+    out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
+    assert out == fold_width(clean)

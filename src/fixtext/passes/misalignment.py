@@ -94,6 +94,8 @@ _UNKNOWN = -1  # a byte whose value was lost ('?' in the damaged text)
 _JUNK = ("J",)
 #: The ideographic space's code, which the page saved as '?'.
 _SPACE_PAIR = (0xA1, 0xA1)
+#: The full-width question mark's code, which the page folded to '?'.
+_FULLWIDTH_QUESTION = (0xA3, 0xBF)
 
 
 def _byte_options(ch: str) -> list[tuple[int, ...]]:
@@ -102,8 +104,9 @@ def _byte_options(ch: str) -> list[tuple[int, ...]]:
         # the page's replacement for a byte it could not pair, or for the
         # ideographic space (A1 A1) that the wrong reader made of a trail
         # byte A1 (啊, 吧) and a punctuation mark's lead byte: the page wrote
-        # '?' for every non-ASCII space, as for its &nbsp; indents
-        return [(_UNKNOWN,), _SPACE_PAIR]
+        # '?' for every non-ASCII space, as for its &nbsp; indents; or a
+        # full-width ？ (A3 BF) that the page folded, like every mark of row A3
+        return [(_UNKNOWN,), _SPACE_PAIR, _FULLWIDTH_QUESTION]
     if ch.isascii():
         o = ord(ch)
         opts: list[tuple[int, ...]] = [(o,)]
