@@ -437,3 +437,20 @@ def test_whole_character_lost_inside_the_text() -> None:
     bad = garble(text, "gbk", "big5hkscs")
     assert "\ufffd\ufffd" in bad
     assert _fix(bad) == text
+
+
+def test_last_characters_wrapped_onto_a_line_of_their_own() -> None:
+    # UTF-8 read as GBK, then hard-wrapped between characters: the last line
+    # holds only 。 with its last byte lost (銆�).  Too short to hold a
+    # cluster of rare characters or to be judged alone, it is read with the
+    # line before (dev case 0237 has this shape).
+    clean = "今天下午孩子們在院子裏玩。"
+    garbled = clean.encode("utf-8").decode("gbk", errors="replace")
+    assert garbled.endswith("銆\ufffd") and garbled.count("\ufffd") == 1  # the test's premise
+    head, tail = garbled[:-2], garbled[-2:]
+    text = f"{head}\n{tail}\n\n睜開眼後竟然看到床頭上放了一杯水。\n"
+    out = fixtext.repair(text, passes=["cjk_mojibake"]).text
+    assert out == f"{clean[:-1]}\n。\n\n睜開眼後竟然看到床頭上放了一杯水。\n"
+    # a clean line and a short line of common characters are not joined
+    clean_text = "他把幾顆頭痛藥吃了\n好了\n"
+    assert fixtext.repair(clean_text, passes=["cjk_mojibake"]).text == clean_text

@@ -632,7 +632,15 @@ def _wrapped_here(text: str, nl: int, pattern: re.Pattern[str], sources: dict[st
         return False
 
     nxt = text.find("\n", after)
-    if pattern.search(text[after : len(text) if nxt < 0 else nxt]) is None:
+    stub = text[after : len(text) if nxt < 0 else nxt]
+    # A wrap between characters leaves the paragraph's last few characters
+    # on a line of their own (鍚冧簡 / 銆�, 吃了 / 。 with its last byte
+    # lost): too short to hold a cluster or to be judged alone, so read with
+    # the line before when none of it is ASCII and some of it is suspicious.
+    # (Both lines may hold common characters: mojibake is full of them.)
+    if len(stub) <= 3 and min(stub) >= "\x80" and _ONE_SUSPECT.search(stub):
+        return True
+    if pattern.search(stub) is None:
         return False
     # ... and under a common chain the line's bytes end inside a character.
     from ..textmodel.reverse import LATIN1X, encode_reader, ends_inside_char
