@@ -454,3 +454,34 @@ def test_last_characters_wrapped_onto_a_line_of_their_own() -> None:
     # a clean line and a short line of common characters are not joined
     clean_text = "他把幾顆頭痛藥吃了\n好了\n"
     assert fixtext.repair(clean_text, passes=["cjk_mojibake"]).text == clean_text
+
+
+def test_a_lost_byte_filling_that_doubles_a_sentence_mark_is_doubted() -> None:
+    """E3 80 [lost] at a line end is 。 after 好, but after ！ edited text
+    writes no 。 (！。 is no pair it uses; ！！ and ？！ are): the choice is
+    less sure there, as its posterior says."""
+    from fixtext.textmodel import get_model
+    from fixtext.textmodel import reverse as R
+
+    assert R._punct_clashes("阿！！。") == 1 and R._punct_clashes("阿？！！") == 0
+    model = get_model()
+
+    def choose(left: str) -> tuple[str, float]:
+        got = R._choose_open_end(
+            bytearray(b"\xe3\x80\x80"),
+            0,
+            [2],
+            left,
+            "utf-8",
+            "gb18030",
+            model,
+            None,
+            R.lost_byte_values("gb18030"),
+            3,
+        )
+        assert got is not None
+        return got[0].decode("utf-8"), got[1]
+
+    after_word, after_mark = choose("好"), choose("！")
+    assert after_word[0] == "。" and after_word[1] > 0.9
+    assert after_mark[1] < after_word[1] - 0.3

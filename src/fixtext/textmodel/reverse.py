@@ -479,6 +479,7 @@ def fill_lost(
                 continue
             s = model.total(lctx + text) - base - (8.0 * pending if pending >= 0 else 6.0)
             s -= UNPAIRED_MARK_COST * _unpaired_marks(around, text, plain_pairs)
+            s -= PUNCT_CLASH_COST * _punct_clashes(lctx[-1:] + text)
             if final and at_line_end:
                 s += model.final_bonus(text[-1])
             if profile is not None:
@@ -511,6 +512,21 @@ def _char_starts_between(buf: bytearray, a: int, b: int, writer: str) -> bool:
     they belong to different characters and are filled one after the other
     (者。 as E8 [80] 85 E3 [80] [82]: 64 fillings each, not 64 cubed)."""
     return writer == "utf-8" and any(v < 0x80 or 0xC2 <= v <= 0xF4 for v in buf[a + 1 : b])
+
+
+#: Two sentence marks side by side that edited text does not write (``！。``,
+#: ``，。``; ``？！`` and ``！！`` it does): a filling that makes such a pair
+#: with its neighbour costs this much (``阿！！「`` against ``阿！！。``).
+PUNCT_CLASH_COST = 3.0
+_CLASHING = frozenset("。，、；：？！")
+_CLASH_OK = frozenset({"？！", "！？", "？？", "！！"})
+
+
+def _punct_clashes(text: str) -> int:
+    """Adjacent sentence marks in ``text`` that edited text does not write."""
+    return sum(
+        1 for a, b in itertools.pairwise(text) if a in _CLASHING and b in _CLASHING and a + b not in _CLASH_OK
+    )
 
 
 #: Quotes and brackets come in pairs: a filling that leaves one more of
@@ -684,7 +700,12 @@ def _choose_open_end(
             seen[head] = ok
         if not ok:
             continue
-        sc = model.total(lctx + ch) - base + model.final_bonus(ch)
+        sc = (
+            model.total(lctx + ch)
+            - base
+            + model.final_bonus(ch)
+            - PUNCT_CLASH_COST * _punct_clashes(lctx[-1:] + ch)
+        )
         if profile is not None:
             sc += profile.adjust(ch, model)
         scored.append((sc, enc))
@@ -736,7 +757,11 @@ def _fill_whole_char(
         work[0 : e - b] = enc
         if not _reproduces_loss(work, cluster, len(work), reader, writer, len(work)):
             continue
-        sc = model.total(lctx + ch + right) - base
+        sc = (
+            model.total(lctx + ch + right)
+            - base
+            - PUNCT_CLASH_COST * _punct_clashes(lctx[-1:] + ch + right[:1])
+        )
         if profile is not None:
             sc += profile.adjust(ch, model)
         scored.append((sc, enc))
