@@ -401,3 +401,19 @@ def test_slip_whose_first_pair_is_a_folded_question_mark(clean: str) -> None:
     assert "??" in damaged  # the test's premise: the lost byte, then the folded ？
     out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
     assert out == fold_width(clean)
+
+
+def test_no_junk_byte_end_before_a_question_mark() -> None:
+    """A run that ends on a lead byte before '?' (… 要 C2 | F0 '?': 吗 whose
+    trail byte F0 could not pair with the folded '?') is not taken for a
+    junk byte before a mark: the '?' is no mark's lead byte A1 there (only
+    the ideographic space saved as '?' starts with A1, and a junk byte
+    before that is no damage the page did)."""
+    from fixtext.passes.misalignment import _JUNK, _UNKNOWN, realign
+
+    # “家庭出身”栏还有必要吗? after a lost first byte of 。 (the PUA
+    # character is the pair AA C2 read out of step)
+    chars = "?!\u51f9\u5f5d\u30b3\u933e\u603c\u5d29\u5bcc\u8902\u659c\u533e\ue021??\n"
+    results = realign(chars, 1, lead=_UNKNOWN)
+    assert not [end for end, slots in results if slots and slots[-1] == _JUNK and chars[end] == "?"]
+    assert any(slots[-1] == ("T", 0xC2) for _end, slots in results if slots)  # 吗 is still read

@@ -259,7 +259,7 @@ def realign(
                 and n >= 3
                 and o == len(cur) - 1
                 and k + 1 < limit
-                and any(opt and opt[0] == 0xA1 for opt in _byte_options(chars[k + 1]))
+                and any(opt and opt[0] == 0xA1 and opt != _SPACE_PAIR for opt in _byte_options(chars[k + 1]))
                 and _word_or_mark(out[0])
             ):
                 # Back in step by a junk byte: the same damage as the
@@ -270,7 +270,9 @@ def realign(
                 # (``…鞘姓。`` for ``…城市。``): the last byte of the
                 # character before the mark is dropped, as a second event
                 # (after three or more characters: a second event in a run
-                # of two is more easily a real '?!' before a word).
+                # of two is more easily a real '?!' before a word).  Not
+                # before a '?' read as the ideographic space: after a run
+                # that '?' is the lost byte of its last lead (吗? as 吗 + '?').
                 results.append((k + 1, [*flat(out), _JUNK]))
         if not dead:
             stack.append((k + 1, None, 0, pending, out, n))
