@@ -417,3 +417,24 @@ def test_no_junk_byte_end_before_a_question_mark() -> None:
     results = realign(chars, 1, lead=_UNKNOWN)
     assert not [end for end, slots in results if slots and slots[-1] == _JUNK and chars[end] == "?"]
     assert any(slots[-1] == ("T", 0xC2) for _end, slots in results if slots)  # 吗 is still read
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "会议今天开幕。本报吕勒奥(瑞典)1月20日电 记者报道。",
+        "这是第一次。大会选举他担任主席团主席(国家元首)之职。",
+    ],
+)
+def test_run_ending_on_a_parenthesis_the_page_swallowed(clean: str) -> None:
+    """Out of step, the run's last lead byte meets '(' and the page writes
+    one '?' for both (``吕勒?瑞典)``): the '?' is read as that byte and the
+    '(' is given back."""
+    from fixtext.garble import damage_decode, fold_width, slip
+
+    data = fold_width(clean).encode("gbk")
+    inside = clean[clean.index("(") + 1]
+    damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))  # 。 loses its first byte
+    assert f"?{inside}" in damaged and "(" not in damaged  # the test's premise: '(' swallowed
+    out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
+    assert out == fold_width(clean)

@@ -96,6 +96,8 @@ _JUNK = ("J",)
 _SPACE_PAIR = (0xA1, 0xA1)
 #: The full-width question mark's code, which the page folded to '?'.
 _FULLWIDTH_QUESTION = (0xA3, 0xBF)
+#: A byte the page read as a lead with '(' after it: both became one '?'.
+_LOST_WITH_PAREN = (_UNKNOWN, 0x28)
 
 
 def _byte_options(ch: str) -> list[tuple[int, ...]]:
@@ -105,8 +107,10 @@ def _byte_options(ch: str) -> list[tuple[int, ...]]:
         # ideographic space (A1 A1) that the wrong reader made of a trail
         # byte A1 (啊, 吧) and a punctuation mark's lead byte: the page wrote
         # '?' for every non-ASCII space, as for its &nbsp; indents; or a
-        # full-width ？ (A3 BF) that the page folded, like every mark of row A3
-        return [(_UNKNOWN,), _SPACE_PAIR, _FULLWIDTH_QUESTION]
+        # full-width ？ (A3 BF) that the page folded, like every mark of row A3;
+        # or a dangling byte and the '(' the page swallowed with it
+        # (``吕勒奥(瑞典)`` read out of step: ``…?瑞典)``)
+        return [(_UNKNOWN,), _SPACE_PAIR, _FULLWIDTH_QUESTION, _LOST_WITH_PAREN]
     if ch.isascii():
         o = ord(ch)
         opts: list[tuple[int, ...]] = [(o,)]
@@ -218,6 +222,8 @@ def realign(
                     # the seed's slips resynchronised).  Before anything
                     # else the byte was 0x80, which is no lead byte at all.
                     nxt = chars[k + 1] if k + 1 < len(chars) else "\n"
+                    if o + 1 < len(cur):
+                        nxt = chr(cur[o + 1])  # the '(' swallowed with it
                     free = (
                         nxt in _FREE_AFTER_DANGLING
                         or (nxt.isascii() and not 0x40 <= ord(nxt) <= 0x7E)
