@@ -438,3 +438,24 @@ def test_run_ending_on_a_parenthesis_the_page_swallowed(clean: str) -> None:
     assert f"?{inside}" in damaged and "(" not in damaged  # the test's premise: '(' swallowed
     out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
     assert out == fold_width(clean)
+
+
+@pytest.mark.parametrize(
+    ("clean", "annotated"),
+    [
+        ("今年共放映電影共246場。錢其琛對記者說,經濟形勢很好。", "錢"),
+        ("商品很快被買光。馬上又運來一批,供應充足。", "馬"),
+    ],
+)
+def test_slip_ending_on_an_annotated_character(clean: str, annotated: str) -> None:
+    """錢 is E5 58: out of step its trail byte 58 is read alone as 'X', and
+    the converter's (qián) after it then follows no character it is a
+    reading of (``?eX(qián)``).  Once realigned it follows 錢: the annotation
+    confirms the reading and goes with the repair."""
+    from fixtext.garble import damage_decode, insert_pinyin, slip
+
+    data = insert_pinyin(clean.encode("gbk"), annotated)
+    damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
+    assert "?" in damaged and "(" in damaged  # the test's premise
+    out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
+    assert out == clean

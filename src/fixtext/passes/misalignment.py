@@ -793,6 +793,16 @@ class MisalignedGbk:
                 repl, prior = filled
                 if ann and repl and is_reading(repl[-1], ann.group(1)):
                     end = ann.end()
+                elif (
+                    repl
+                    and (whole := _ANNOTATION_AT.match(line, end))
+                    and is_reading(repl[-1], whole.group(1))
+                ):
+                    # The converter annotated the run's last character, whose
+                    # trail byte the out-of-step reader took alone (錢 is
+                    # E5 58: ``?eX(qián)`` for ``。錢(qián)``): the annotation
+                    # confirms the reading and goes with the repair.
+                    end = whole.end()
                 right = line[end : end + 2]
                 old = line[anchor:end]
                 # Keeping the text is judged without the aligned annotations
