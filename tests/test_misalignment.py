@@ -459,3 +459,25 @@ def test_slip_ending_on_an_annotated_character(clean: str, annotated: str) -> No
     assert "?" in damaged and "(" in damaged  # the test's premise
     out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
     assert out == clean
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "這樣的日子他已經知足了吧。在312國道旁,新的加油站開業了。",
+        "多年來這裏依然貧困。自1991年起,情況才慢慢好轉。",
+    ],
+)
+def test_short_slip_before_a_number(clean: str) -> None:
+    """。 loses A1; A3 and the next character's lead byte read as a folded
+    full-width letter, its trail byte dangles before the digits (``吧?T?312``).
+    The letter between a Chinese character and a number is as stray as one
+    between two Chinese characters."""
+    from fixtext.garble import damage_decode, slip
+    from fixtext.passes.misalignment import _stray_ascii
+
+    data = clean.encode("gbk")
+    damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
+    assert _stray_ascii(damaged) >= 1 and _stray_ascii(clean) == 0
+    out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
+    assert out == clean

@@ -835,7 +835,7 @@ class MisalignedGbk:
         return _select(out)
 
 
-_STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,3}(?=[^\x00-\x7f]|\Z)")
+_STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,3}(?=[^\x00-\x7f]|\Z|(?<![0-9])[0-9])")
 
 
 _CLASHING = frozenset("。，、；：？！?!,;:")
@@ -884,7 +884,9 @@ def _stray_ascii(text: str) -> int:
     folded every ，；：！？, so it is ordinary there.  Neither do digits and
     the other marks below 0x40: a byte read alone when the decoder falls
     back in step is a GBK trail byte, 0x40-0x7E, so ``到11月`` has no stray
-    ASCII while ``乐W瓍`` has one.
+    ASCII while ``乐W瓍`` has one.  A number may follow the stray characters
+    (a slip falls back in step at the first ASCII byte: ``吧?T?312`` for
+    ``吧。在312``), but not end inside them (``的A4纸`` has one).
     """
     return sum(
         sum(1 for c in m.group() if c not in _FOLDED_PUNCT and c >= "@") for m in _STRAY.finditer(text)
