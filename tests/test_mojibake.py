@@ -485,3 +485,13 @@ def test_a_lost_byte_filling_that_doubles_a_sentence_mark_is_doubted() -> None:
     after_word, after_mark = choose("好"), choose("！")
     assert after_word[0] == "。" and after_word[1] > 0.9
     assert after_mark[1] < after_word[1] - 0.3
+
+
+def test_character_cut_at_the_line_end_is_judged_as_the_last_one() -> None:
+    """UTF-8 read as cp1252 and cut one byte short: ？ (EF BC 9F) leaves EF BC,
+    which ， (EF BC 8C) completes as well.  At the end of the text the
+    completion is judged as the line's last character, where ？ after 嗎 is
+    far likelier than ，."""
+    clean = "我問他：你明天還來嗎？"
+    garbled = clean.encode("utf-8")[:-1].decode("cp1252", errors="replace")
+    assert fixtext.repair(garbled, passes=["cjk_mojibake"]).text == clean

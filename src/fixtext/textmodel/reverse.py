@@ -934,11 +934,15 @@ def _utf8_choices(buf: bytearray, p: int, cluster: list[int]) -> tuple[int, ...]
 DELETABLE = (0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xAD, 0xA0)
 
 
-def restore_deleted(buf: bytearray, model: TextModel) -> tuple[bytearray, list[tuple[int, int, float]]]:
+def restore_deleted(
+    buf: bytearray, model: TextModel, line_end: bool = False
+) -> tuple[bytearray, list[tuple[int, int, float]]]:
     """Re-insert single deleted continuation bytes into UTF-8 ``buf``.
 
     Returns the new buffer and (position in the new buffer, byte, posterior)
-    for each insertion.
+    for each insertion.  ``line_end``: the bytes end where the line does, so
+    a character completed there is judged as a line's last (its
+    ``final_bonus``: ``還來嗎？`` cut to EF BC, not ``還來嗎，``).
     """
     out = bytearray()
     inserted: list[tuple[int, int, float]] = []
@@ -984,7 +988,10 @@ def restore_deleted(buf: bytearray, model: TextModel) -> tuple[bytearray, list[t
                     ch = cand.decode("utf-8")
                 except UnicodeDecodeError:
                     continue
-                scored.append((model.total(left + ch + right), j, v, ch))
+                sc = model.total(left + ch + right)
+                if line_end and at_end:
+                    sc += model.final_bonus(ch)
+                scored.append((sc, j, v, ch))
         if not scored:
             out += seq
             pos += 1 + k
@@ -1068,7 +1075,7 @@ def reverse_layer(
         try:
             buf.decode("utf-8")
         except UnicodeDecodeError:
-            buf, ins = restore_deleted(buf, model)
+            buf, ins = restore_deleted(buf, model, at_end)
             if ins:
                 qs = [q for q, _v, _p in ins]
 
