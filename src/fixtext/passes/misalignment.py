@@ -894,7 +894,7 @@ def _stray_ascii(text: str) -> int:
 
 
 _SINGLE_Q = re.compile(r"(?<=[^\x00-\x7f?])\?(?=[^?]|\Z)")
-_QUESTION_WORDS = re.compile("[吗嗎呢么麼谁誰哪怎岂豈]|什么|甚麼|為何|为何|是否|難道|难道|幾時|几时")
+_QUESTION_WORDS = re.compile("[吗嗎呢么麼谁誰哪怎岂豈]|什么|甚麼|為何|为何|爲何|是否|難道|难道|幾時|几时")
 
 
 def _weigh_line_end_marks(proposals: list[tuple[Edit, float]], text: str) -> list[tuple[Edit, float]]:

@@ -149,7 +149,7 @@ _QUESTION_BEFORE = frozenset("嗎吗呢吧麼么嘛乎哪誰谁何啊呀")
 #: A '?' that ends such a sentence is its (width-folded) question mark even
 #: where the page saved other gaps as '?' (为什么柯达会赞助奥运会?朝阳区…).
 _ASKS = re.compile(
-    "什[么麼]|[为為]何|怎[么麼样樣能]|如何|哪(?!怕)|[谁誰]|多少|是否|[难難]道|[岂豈]|[吗嗎呢]"
+    "什[么麼]|[为為爲]何|怎[么麼样樣能]|如何|哪(?!怕)|[谁誰]|多少|是否|[难難]道|[岂豈]|[吗嗎呢]"
     f"|([{_HAN}])[不没沒]\\1"
 )
 _SENTENCE_END = re.compile(r"[。！？!?.\n][^。！？!?.\n]*\Z")
