@@ -457,8 +457,10 @@ def test_slip_ending_on_an_annotated_character(clean: str, annotated: str) -> No
     data = insert_pinyin(clean.encode("gbk"), annotated)
     damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
     assert "?" in damaged and "(" in damaged  # the test's premise
-    out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
-    assert out == clean
+    result = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"])
+    assert result.text == clean
+    # the log says where the annotation went
+    assert any(f"after {annotated!r} removed" in e.reason for e in result.log.applied)
 
 
 @pytest.mark.parametrize(

@@ -791,8 +791,10 @@ class MisalignedGbk:
                 if filled is None:
                     continue
                 repl, prior = filled
+                absorbed = ""
                 if ann and repl and is_reading(repl[-1], ann.group(1)):
                     end = ann.end()
+                    absorbed = ann.group(1)
                 elif (
                     repl
                     and (whole := _ANNOTATION_AT.match(line, end))
@@ -803,6 +805,7 @@ class MisalignedGbk:
                     # E5 58: ``?eX(qián)`` for ``。錢(qián)``): the annotation
                     # confirms the reading and goes with the repair.
                     end = whole.end()
+                    absorbed = whole.group(1)
                 right = line[end : end + 2]
                 old = line[anchor:end]
                 # Keeping the text is judged without the aligned annotations
@@ -829,6 +832,8 @@ class MisalignedGbk:
                 if conf < 0.3:
                     continue  # not even plausible: not worth a suggestion
                 reason = f"{why}; realigned reading preferred by {margin + self.event_cost:.1f} nats"
+                if absorbed:
+                    reason += f"; the converter's ({absorbed}) after {repl[-1]!r} removed with it"
                 mine.append((Edit(base + anchor, base + end, repl, reason, conf), margin))
             if mine:
                 out.append(mine)
