@@ -441,6 +441,39 @@ def test_page_break_inside_a_paragraph_whose_first_part_has_no_cut_clause() -> N
     assert fixtext.repair(text, passes=["unwrap"]).text == "\n\n".join(paras) + "\n"
 
 
+def test_page_break_before_a_quoted_name_or_after_a_comma() -> None:
+    # A blank line after "and" before '"@classmethod"', or after "U+2155,"
+    # before a capitalised name: no paragraph ends on a lower-case word or
+    # a comma, so the clause goes on across the page break.
+    paras = [
+        'Methods can be decorated with "@staticmethod" and "@classmethod" and the decorators are'
+        " applied in the order in which they are listed, the innermost first, so that each one wraps"
+        " the result of the one below it.",
+        "The character table lists every code point with its name, e.g. U+2155, VULGAR FRACTION ONE"
+        " FIFTH, together with its numeric value and the category it belongs to.",
+        "A plain paragraph follows the two above so that the document shows the width it was wrapped"
+        " at, with several lines that reach it and go on in lower case.",
+    ]
+    tried = 0
+    for width in range(49, 76):
+        blocks = [textwrap.wrap(p, width) for p in paras]
+        cut = False
+        for b in blocks[:2]:
+            for i in range(len(b) - 1):
+                if (b[i].endswith(" and") and b[i + 1].startswith('"@')) or (
+                    b[i].endswith(",") and b[i + 1][:1].isupper()
+                ):
+                    b.insert(i + 1, "")
+                    cut = True
+                    break
+        if not cut:
+            continue
+        tried += 1
+        text = "\n\n".join("\n".join(b) for b in blocks) + "\n"
+        assert fixtext.repair(text, passes=["unwrap"]).text == "\n\n".join(paras) + "\n", width
+    assert tried >= 10  # the test's premise
+
+
 def _archive_doc(left: str, right: str, paper: str = "paper") -> str:
     """Two wrapped English paragraphs; line 3 ends on ``left-`` and line 4 starts with ``right``."""
     return (

@@ -1098,7 +1098,7 @@ class _Unwrapper:
             if (
                 last is not None
                 and _MID_SENTENCE_END.search(last.body)
-                and run[0].body[0].islower()
+                and _goes_on_across_blank(last.body, run[0].body)[0] >= 0.7
                 and all(ln.blank for ln in self.lines[last.index + 1 : run[0].index])
             ):
                 blocks[-1].append(run)
@@ -1173,13 +1173,7 @@ class _Unwrapper:
             or not self.full(a, b)
         ):
             return 0.0, ""
-        opened = bb.lstrip(_OPENERS)
-        first = opened[:1]
-        if first.islower() or (first == "_" and opened != bb):
-            return 0.7, "blank line inside a sentence (page or column break)"
-        if ab[-1].islower() and (first.isupper() or first.isdigit()):
-            return 0.6, "blank line after a clause that goes on (page or column break)"
-        return 0.0, ""
+        return _goes_on_across_blank(ab, bb)
 
     def _join_latin_doc(self, a: _Line, b: _Line, k: int) -> tuple[float, str]:
         if k > 0 or self.wrap is None:
@@ -1412,6 +1406,26 @@ def _is_latin_word(s: str) -> bool:
 
 #: Opening marks a clause may continue with: quotes, brackets, emphasis.
 _OPENERS = "\"“‘'([*_`"
+
+
+def _goes_on_across_blank(ab: str, bb: str) -> tuple[float, str]:
+    """Does line B go on with the clause that line A stopped in, across blank lines?
+
+    B goes on in lower case, perhaps after an opening quote or parenthesis.
+    After a lower-case word or a comma, which no paragraph ends on, B may
+    also start with a capital, a digit, or a quoted or bracketed name of any
+    shape (``the`` / ``"Ellipsis"``, ``and`` / ``"@classmethod")``,
+    ``U+2155,`` / ``VULGAR FRACTION``), at a lower confidence.
+    """
+    opened = bb.lstrip(_OPENERS)
+    first = opened[:1]
+    if first.islower() or (first == "_" and opened != bb):
+        return 0.7, "blank line inside a sentence (page or column break)"
+    if (ab[-1].islower() or ab[-1] == ",") and (
+        first.isupper() or first.isdigit() or (opened != bb and first != "" and not first.isspace())
+    ):
+        return 0.6, "blank line after a clause that goes on (page or column break)"
+    return 0.0, ""
 
 
 def _first_token(s: str) -> str:
