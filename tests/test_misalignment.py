@@ -483,3 +483,28 @@ def test_short_slip_before_a_number(clean: str) -> None:
     assert _stray_ascii(damaged) >= 1 and _stray_ascii(clean) == 0
     out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
     assert out == clean
+
+
+def test_a_doubtful_lost_byte_lowers_the_run_confidence_and_is_named() -> None:
+    """The realigned run is right, but the character of a lost byte is a
+    guess among characters sharing the known byte (约/在 before an amount):
+    the confidence says so (at most the guess's posterior, not under 0.6,
+    since keeping the run garbled is wrong for certain) and the reason
+    names the guess and its runner-up."""
+    from fixtext.garble import damage_decode, fold_width, slip
+    from fixtext.passes.misalignment import fill
+    from fixtext.textmodel import get_model
+
+    doubts: list[tuple[float, str, str]] = []
+    assert fill([("T", 0xD4)], "项目总投资", "5.6亿元", get_model(), script=-1, doubts=doubts) is not None
+    assert doubts and doubts[0][0] < 0.9  # the test's premise: 约 or 在, a guess
+
+    clean = fold_width("这条公路明年通车。项目总投资约5.6亿元，预计2025年建成投产。")
+    data = clean.encode("gbk")
+    damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
+    result = fixtext.repair(damaged, passes=["misaligned_gbk"], min_confidence=0.0)
+    runs = [e for e in result.log.entries if e.pass_name == "misaligned_gbk" and "总投资" in e.after]
+    assert runs
+    run = runs[0]
+    assert 0.6 <= run.confidence <= 0.9
+    assert "lost byte(s) read as" in run.reason and "next" in run.reason

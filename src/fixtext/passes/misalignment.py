@@ -438,13 +438,17 @@ def fill(
     last_reads: str | None = None,
     script: int = 0,
     doc_pairs: frozenset[str] = frozenset(),
-    memo: dict[tuple[Any, ...], tuple[str, float] | tuple[()]] | None = None,
+    memo: dict[tuple[Any, ...], tuple[Any, ...]] | None = None,
+    doubts: list[tuple[float, str, str]] | None = None,
 ) -> tuple[str, float] | None:
     """Choose the characters of unknown slots (greedy, left to right).
 
     ``last_reads``: the run is followed by a converter annotation, so its
     last character must have that reading.  ``script``: -1 Simplified, 1
     Traditional, 0 unknown (the line's majority of script-specific chars).
+    ``doubts``: if given, gets (posterior, choice, runner-up) for each
+    chosen character whose posterior among the candidates is under
+    ``DOUBT_POSTERIOR``.
     ``memo``: the choices already made for one document (the choice for a
     slot depends only on it, its neighbours and the document; runs re-read
     to many ends share their slots).
@@ -483,8 +487,11 @@ def fill(
                 return None
             chars.append(hit[0])
             prior += hit[1]
+            if doubts is not None and len(hit) > 2 and hit[2] < DOUBT_POSTERIOR:
+                doubts.append((hit[2], hit[0], hit[3]))
             continue
         best: tuple[float, str, float] | None = None
+        scores: list[tuple[float, str]] = []
         for ch, cost in _candidates(s):
             if not _usable(ch, model):
                 continue
@@ -502,15 +509,28 @@ def fill(
             sc = (_neighbour_score(ctx, model, lctx, ch, rctx) if lctx or rctx else model.total(ch)) + p
             if lex is not None and _is_han(ch):
                 sc += LEXICON_WEIGHT * lex.score(lwide + ch + rwide)
+            scores.append((sc, ch))
             if best is None or sc > best[0]:
                 best = (sc, ch, p)
         if best is None:
             memo[key] = ()
             return None
-        memo[key] = (best[1], best[2])
+        top = best[0]
+        posterior = 1.0 / sum(math.exp(sc - top) for sc, _ in scores)
+        runner = max((c for c in scores if c[1] != best[1]), default=(0.0, ""))[1]
+        memo[key] = (best[1], best[2], posterior, runner)
+        if doubts is not None and posterior < DOUBT_POSTERIOR:
+            doubts.append((posterior, best[1], runner))
         chars.append(best[1])
         prior += best[2]
     return "".join(chars), prior
+
+
+#: A lost byte's character chosen with a posterior under this (softmax over
+#: the candidates' scores) is named in the reason, and the run's confidence
+#: is at most that posterior (but not under the default threshold 0.6: the
+#: rest of the run is right, and keeping it garbled is wrong for certain).
+DOUBT_POSTERIOR = 0.9
 
 
 #: Weight of the word lexicon's segmentation score (``fixtext.lexicon``)
@@ -758,7 +778,7 @@ class MisalignedGbk:
             return []
         lean = sum(model.variant(c) for c in line) if hasattr(model, "variant") else 0
         script = (lean > 0) - (lean < 0)
-        memo: dict[tuple[Any, ...], tuple[str, float] | tuple[()]] = {}
+        memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         for anchor, kw, why in anchors:
             mine: list[tuple[Edit, float]] = []
             opts = {k: v for k, v in kw.items() if k not in ("start", "cost")}
@@ -773,6 +793,7 @@ class MisalignedGbk:
                 # goes with the repair.
                 ann = _ANNOTATION_TAIL.match(line, end)
                 filled = None
+                doubts: list[tuple[float, str, str]] = []
                 if ann and slots and not isinstance(slots[-1], str):
                     filled = fill(
                         slots,
@@ -783,10 +804,19 @@ class MisalignedGbk:
                         script,
                         doc_pairs,
                         memo,
+                        doubts,
                     )
                 if filled is None:
+                    doubts = []
                     filled = fill(
-                        slots, left, line[end : end + 2], model, script=script, doc_pairs=doc_pairs, memo=memo
+                        slots,
+                        left,
+                        line[end : end + 2],
+                        model,
+                        script=script,
+                        doc_pairs=doc_pairs,
+                        memo=memo,
+                        doubts=doubts,
                     )
                 if filled is None:
                     continue
@@ -831,7 +861,14 @@ class MisalignedGbk:
                 conf = _confidence(margin)
                 if conf < 0.3:
                     continue  # not even plausible: not worth a suggestion
+                if doubts and conf >= 0.6:
+                    # the run is right but a lost byte's character is a guess
+                    conf = round(max(0.6, min(conf, min(d[0] for d in doubts))), 4)
                 reason = f"{why}; realigned reading preferred by {margin + self.event_cost:.1f} nats"
+                if doubts:
+                    reason += "; lost byte(s) read as " + ", ".join(
+                        f"{c!r} (p={p:.2f}, next {r!r})" for p, c, r in doubts
+                    )
                 if absorbed:
                     reason += f"; the converter's ({absorbed}) after {repl[-1]!r} removed with it"
                 mine.append((Edit(base + anchor, base + end, repl, reason, conf), margin))
