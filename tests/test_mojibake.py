@@ -463,7 +463,7 @@ def test_a_lost_byte_filling_that_doubles_a_sentence_mark_is_doubted() -> None:
     from fixtext.textmodel import get_model
     from fixtext.textmodel import reverse as R
 
-    assert R._punct_clashes("阿！！。") == 1 and R._punct_clashes("阿？！！") == 0
+    assert R.punct_clashes("阿！！。") == 1 and R.punct_clashes("阿？！！") == 0
     model = get_model()
 
     def choose(left: str) -> tuple[str, float]:

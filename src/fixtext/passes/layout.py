@@ -584,11 +584,11 @@ _CODE_SHAPE = re.compile(
     r"|[{}]$|^[\"'].*[\"'],$|^\w[\w.]*\s*=\s*\S|\)\s*:$|^\s*[\])}],?$"
 )
 
-#: A statement's closing ``;`` (``x = f(y);``, ``break;``, ``using namespace
-#: std;``) unless the line is a clause of prose: four or more words, none
-#: of an operator, a call or a bracket of code (``pages (not counting the
-#: covers);``, the items of a statute or a reference manual).
-_STATEMENT_END = re.compile(r";\s*$")
+#: A clause of prose ending in ``;``: four or more words, none of an
+#: operator, a call or a bracket of code (``pages (not counting the
+#: covers);``, the items of a statute or a reference manual).  Any other
+#: line ending in ``;`` is a statement's end (``x = f(y);``, ``break;``,
+#: ``using namespace std;``).
 _PROSE_CLAUSE = re.compile(r"^(?![^;]*(?:[=<>{}\[\]]|\w\(|\+\+|--))(?:\S+\s+){3,}\S*;\s*$")
 
 
@@ -647,7 +647,7 @@ def _code_shaped(bodies: list[str]) -> bool:
         1
         for b in bodies
         if (b[0] in _CODE_INITIALS or _CODE_CHARS.search(b))
-        and (_CODE_SHAPE.search(b) or (_STATEMENT_END.search(b) and not _PROSE_CLAUSE.match(b)))
+        and (_CODE_SHAPE.search(b) or (b.endswith(";") and not _PROSE_CLAUSE.match(b)))
     )
     return shaped * 5 >= len(bodies)
 
@@ -1252,7 +1252,7 @@ class _Unwrapper:
         paragraphs 0.82 and more; French and German prose 0.0-0.2.
         """
         if self._english is None:
-            words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", self.text)}
+            words = {w for w in self.vocab() if len(w) >= 4}
             known = english_words()
             self._english = len(words) >= 10 and sum(w in known for w in words) >= ENGLISH_SHARE * len(words)
         return self._english

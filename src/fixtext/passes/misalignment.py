@@ -50,7 +50,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..core import Context, Edit
-from .residue import PINYIN_SYLLABLE, is_reading, main_readings
+from ..textmodel.reverse import PUNCT_CLASH_COST, punct_clashes
+from .residue import PINYIN_SYLLABLE, asks, is_reading, main_readings
 
 # -- the GBK/GB18030 two-byte table ------------------------------------------
 
@@ -324,10 +325,6 @@ HETERONYM_COST = 2.0
 #: prose (Latin words and numbers come in longer runs, and punctuation is
 #: widened by the punctuation pass only after this one).
 STRAY_ASCII_COST = 2.0
-#: Two sentence marks side by side (``?。``, ``，。``) that edited text does
-#: not write: the text model prices punctuation flat, so this is where a
-#: reading that leaves a mark stranded next to another pays.
-PUNCT_CLASH_COST = 3.0
 #: A run that ends on a junk byte before a punctuation mark is two damage
 #: events in one place (the run's cause and the junk byte): the second one
 #: costs this much more.
@@ -487,7 +484,7 @@ def fill(
                 return None
             chars.append(hit[0])
             prior += hit[1]
-            if doubts is not None and len(hit) > 2 and hit[2] < DOUBT_POSTERIOR:
+            if doubts is not None and hit[2] < DOUBT_POSTERIOR:
                 doubts.append((hit[2], hit[0], hit[3]))
             continue
         best: tuple[float, str, float] | None = None
@@ -850,8 +847,8 @@ class MisalignedGbk:
                     - model.total(left + kept + right)
                     + _stray_ascii(left + kept + right) * STRAY_ASCII_COST
                     - _stray_ascii(left + repl + right) * STRAY_ASCII_COST
-                    + _punct_clash(left + kept + right) * PUNCT_CLASH_COST
-                    - _punct_clash(left + repl + right) * PUNCT_CLASH_COST
+                    + punct_clashes(left + kept + right) * PUNCT_CLASH_COST
+                    - punct_clashes(left + repl + right) * PUNCT_CLASH_COST
                 )
                 rest_l, rest_r = line[:anchor], line[end:]
                 gain += (
@@ -878,19 +875,6 @@ class MisalignedGbk:
 
 
 _STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,3}(?=[^\x00-\x7f]|\Z|(?<![0-9])[0-9])")
-
-
-_CLASHING = frozenset("。，、；：？！?!,;:")
-_CLASH_OK = frozenset({"?!", "!?", "??", "!!", "？！", "！？", "？？", "！！"})
-
-
-def _punct_clash(text: str) -> int:
-    """Adjacent sentence marks that edited text does not write (``?。``, ``，。``)."""
-    return sum(
-        1
-        for i in range(len(text) - 1)
-        if text[i] in _CLASHING and text[i + 1] in _CLASHING and text[i : i + 2] not in _CLASH_OK
-    )
 
 
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
@@ -936,7 +920,6 @@ def _stray_ascii(text: str) -> int:
 
 
 _SINGLE_Q = re.compile(r"(?<=[^\x00-\x7f?])\?(?=[^?]|\Z)")
-_QUESTION_WORDS = re.compile("[吗嗎呢么麼谁誰哪怎岂豈]|什么|甚麼|為何|为何|爲何|是否|難道|难道|幾時|几时")
 
 
 def _weigh_line_end_marks(proposals: list[tuple[Edit, float]], text: str) -> list[tuple[Edit, float]]:
@@ -954,14 +937,10 @@ def _weigh_line_end_marks(proposals: list[tuple[Edit, float]], text: str) -> lis
     others = sum(1 for e, _m in proposals if e.confidence >= 0.6 and (e, _m) not in sites)
     singles = len(_SINGLE_Q.findall(text))
 
-    def sentence(e: Edit) -> str:
-        line_start = text.rfind("\n", 0, e.start) + 1
-        return re.split("[。！？!]", text[line_start : e.start])[-1]
-
-    asks = [bool(_QUESTION_WORDS.search(sentence(e))) for e, _m in sites]
-    plain = asks.count(False)
+    asking = [asks(text, e.start) for e, _m in sites]
+    plain = asking.count(False)
     out = [p for p in proposals if p not in sites]
-    for (e, m), ask in zip(sites, asks, strict=True):
+    for (e, m), ask in zip(sites, asking, strict=True):
         conf = 0.45 if ask else 0.65
         # evidence of the slip elsewhere: other runs, or other bare '??'
         # in sentences that ask nothing

@@ -6,6 +6,7 @@ ftfy's width and quote fixes would damage Chinese text).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -472,12 +473,7 @@ class CjkMojibake:
         min_conf = ctx.min_confidence if ctx is not None else 0.6
         # the document's punctuation, a hint for lost bytes: computed on the
         # first line that is searched (most documents have none)
-        hints: list[frozenset[str]] = []
-
-        def doc_hint() -> frozenset[str]:
-            if not hints:
-                hints.append(_document_punctuation(text) if has_cluster else frozenset())
-            return hints[0]
+        doc_hint = functools.cache(lambda: _document_punctuation(text) if has_cluster else frozenset())
 
         # Repeated lines (duplicated paragraphs, boilerplate) are judged once.
         # Only lines holding a cluster are visited: the regex finds them.

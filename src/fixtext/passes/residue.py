@@ -145,17 +145,19 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _NBSP_EVIDENCE = re.compile(r"(?m)^\?+(?=[^\n?])|[^\x00-\x7f]\?{3,}[^\x00-\x7f?]")
 _QUESTION_BEFORE = frozenset("嗎吗呢吧麼么嘛乎哪誰谁何啊呀")
 #: What makes a Chinese sentence a question: an interrogative word
-#: (为什么, 如何, 哪, 谁, 是否, 难道 …) or an A-not-A pair (是不是, 有没有).
-#: A '?' that ends such a sentence is its (width-folded) question mark even
-#: where the page saved other gaps as '?' (为什么柯达会赞助奥运会?朝阳区…).
+#: (为什么, 如何, 哪, 谁, 是否, 难道, 几时 …), a question particle (吗, 呢,
+#: a final 么) or an A-not-A pair (是不是, 有没有).  A '?' that ends such a
+#: sentence is its (width-folded) question mark even where the page saved
+#: other gaps as '?' (为什么柯达会赞助奥运会?朝阳区…); misaligned_gbk asks the
+#: same of a line-end '??'.
 _ASKS = re.compile(
-    "什[么麼]|[为為爲]何|怎[么麼样樣能]|如何|哪(?!怕)|[谁誰]|多少|是否|[难難]道|[岂豈]|[吗嗎呢]"
+    "[什甚][么麼]|[为為爲]何|怎|如何|哪(?!怕)|[谁誰]|多少|是否|[难難]道|[岂豈]|[吗嗎呢]|[几幾][时時]|[么麼]\\Z"
     f"|([{_HAN}])[不没沒]\\1"
 )
 _SENTENCE_END = re.compile(r"[。！？!?.\n][^。！？!?.\n]*\Z")
 
 
-def _asks(text: str, at: int) -> bool:
+def asks(text: str, at: int) -> bool:
     """Does the sentence that ends at ``text[at]`` ask a question?"""
     head = text[max(0, at - 200) : at]
     m = _SENTENCE_END.search(head)
@@ -239,7 +241,7 @@ class Placeholders:
             if after in "\n \t":
                 continue  # end of a sentence: a real (folded) question mark
             if _is_han(before) and _is_han(after):
-                if n <= 2 and (not nbsp_damage or _asks(text, s)):
+                if n <= 2 and (not nbsp_damage or asks(text, s)):
                     # Without &nbsp; damage elsewhere in the document a '?'
                     # between sentences is a folded question mark
                     # (他来了?我不知道); so is one that ends a question.

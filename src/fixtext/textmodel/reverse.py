@@ -479,7 +479,7 @@ def fill_lost(
                 continue
             s = model.total(lctx + text) - base - (8.0 * pending if pending >= 0 else 6.0)
             s -= UNPAIRED_MARK_COST * _unpaired_marks(around, text, plain_pairs)
-            s -= PUNCT_CLASH_COST * _punct_clashes(lctx[-1:] + text)
+            s -= PUNCT_CLASH_COST * punct_clashes(lctx[-1:] + text)
             if final and at_line_end:
                 s += model.final_bonus(text[-1])
             if profile is not None:
@@ -515,14 +515,16 @@ def _char_starts_between(buf: bytearray, a: int, b: int, writer: str) -> bool:
 
 
 #: Two sentence marks side by side that edited text does not write (``！。``,
-#: ``，。``; ``？！`` and ``！！`` it does): a filling that makes such a pair
-#: with its neighbour costs this much (``阿！！「`` against ``阿！！。``).
+#: ``，。``, ``?。``; ``？！`` and ``！！`` it does).  The text model prices
+#: punctuation flat, so this is where a reading or a filling that leaves a
+#: mark next to another pays (``阿！！「`` against ``阿！！。``).  ASCII marks
+#: count too: misaligned_gbk reads pages that folded ，；：！？ to ASCII.
 PUNCT_CLASH_COST = 3.0
-_CLASHING = frozenset("。，、；：？！")
-_CLASH_OK = frozenset({"？！", "！？", "？？", "！！"})
+_CLASHING = frozenset("。，、；：？！?!,;:")
+_CLASH_OK = frozenset({"?!", "!?", "??", "!!", "？！", "！？", "？？", "！！"})
 
 
-def _punct_clashes(text: str) -> int:
+def punct_clashes(text: str) -> int:
     """Adjacent sentence marks in ``text`` that edited text does not write."""
     return sum(
         1 for a, b in itertools.pairwise(text) if a in _CLASHING and b in _CLASHING and a + b not in _CLASH_OK
@@ -704,7 +706,7 @@ def _choose_open_end(
             model.total(lctx + ch)
             - base
             + model.final_bonus(ch)
-            - PUNCT_CLASH_COST * _punct_clashes(lctx[-1:] + ch)
+            - PUNCT_CLASH_COST * punct_clashes(lctx[-1:] + ch)
         )
         if profile is not None:
             sc += profile.adjust(ch, model)
@@ -760,7 +762,7 @@ def _fill_whole_char(
         sc = (
             model.total(lctx + ch + right)
             - base
-            - PUNCT_CLASH_COST * _punct_clashes(lctx[-1:] + ch + right[:1])
+            - PUNCT_CLASH_COST * punct_clashes(lctx[-1:] + ch + right[:1])
         )
         if profile is not None:
             sc += profile.adjust(ch, model)
