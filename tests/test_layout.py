@@ -166,13 +166,15 @@ def test_round_trip_english(paras: list[str], w: int, hyphenate: bool, rng: rand
 
 
 def test_round_trip_rate_english() -> None:
+    # typeset (words cut at line ends) and word-wrapped (never cut), in turn
     rng = random.Random(5)
     ok = n = 0
     for source in (EN, EN_HELDOUT):
-        for _ in range(150):
+        for i in range(150):
             paras = rng.sample(source, rng.randint(2, 4))
             w = rng.randint(30, 80)
-            text = "\n\n".join(typeset(p, w, rng) for p in paras) + "\n"
+            wrap_one = (lambda p: typeset(p, w, rng)) if i % 2 else (lambda p: textwrap.fill(p, w))
+            text = "\n\n".join(wrap_one(p) for p in paras) + "\n"
             ok += unwrap(text) == "\n\n".join(paras) + "\n"
             n += 1
     assert ok >= 0.97 * n
@@ -341,6 +343,33 @@ def test_hyphen_decisions_at_line_ends() -> None:
     # digits at a line-end hyphen: never a typesetter's split, no space either
     assert "a 3-tuple of" in got
     assert "consecutive" in got
+
+
+PLUG_PARA = (
+    "The software update introduced faster startup and a redesigned settings page, "
+    "but it also broke compatibility with several older plug-ins, which annoyed the "
+    "experienced users who had relied on them for years."
+)
+OTHER_PARA = textwrap.fill(
+    "A second release followed within a month and restored most of what had been "
+    "lost, although several settings still had to be entered again by hand.",
+    46,
+)
+
+
+def test_ambiguous_line_end_hyphen_needs_typesetting_elsewhere() -> None:
+    # plug-|ins is the compound broken at its hyphen or "plugins" cut by a
+    # typesetter.  A word wrap (textwrap, a word processor) never cuts a
+    # word, so without a typesetter's cut elsewhere the hyphen is the writer's.
+    wrapped = textwrap.fill(PLUG_PARA, 46)
+    assert "plug-\nins" in wrapped
+    assert "older plug-ins, which" in unwrap(wrapped + "\n\n" + OTHER_PARA + "\n")
+    # the same line end in text that cuts words (consec-|utive): a typesetter's split
+    typeset = wrapped.replace("redesigned settings", "redesigned consec-\nutive settings", 1)
+    assert "older plugins, which" in unwrap(typeset + "\n\n" + OTHER_PARA + "\n")
+    # a common closed word is a typesetter's cut with or without evidence
+    without = wrapped.replace("it also\nbroke compatibility with", "with-\nout doubt it broke ties with", 1)
+    assert "but without doubt it" in unwrap(without + "\n\n" + OTHER_PARA + "\n")
 
 
 def test_quoted_names_do_not_make_prose_code() -> None:

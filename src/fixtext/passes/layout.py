@@ -286,6 +286,25 @@ def _closed_compound(w1: str, w2: str, joined: str) -> bool:
     return z > 0.0 and (z >= CLOSED_COMPOUND_ZIPF or not (_is_part_word(w1) and _is_part_word(w2)))
 
 
+def _ambiguous_compound(w1: str, w2: str, joined: str) -> bool:
+    """``plug-|ins``: both halves are words and the closed form is no common word.
+
+    Such a line end is the writer's compound broken at its hyphen (any word
+    wrap does that) or the closed word cut by a typesetter; only text that
+    shows typesetting elsewhere makes the second likely.  A common closed
+    word (``with-|out``, Zipf >= 3.5) is a typesetter's cut either way.
+
+    >>> _ambiguous_compound("plug", "ins", "plugins"), _ambiguous_compound("with", "out", "without")
+    (True, False)
+    """
+    return (
+        w2 not in _SUFFIXES
+        and _is_part_word(w1)
+        and _is_part_word(w2)
+        and english.zipf(joined) < CLOSED_COMPOUND_ZIPF
+    )
+
+
 #: Share of a text's distinct 4+-letter words in the word list above which
 #: it is English (see ``_Unwrapper.english``).
 ENGLISH_SHARE = 0.6
@@ -851,6 +870,7 @@ class _Unwrapper:
         self._compounds: dict[str, list[tuple[str, str]]] = {}
         self._runs: set[str] | None = None
         self._english: bool | None = None
+        self._typeset: bool | None = None
         self.a_first = True  # is line A the first line of its paragraph?
         self.inline_items = sum(len(_INLINE_ITEM.findall(ln.body[1:])) for ln in nonblank) >= 2
         # long prose lines that end mid-sentence: rare in a document whose
@@ -1257,6 +1277,23 @@ class _Unwrapper:
             self._english = len(words) >= 10 and sum(w in known for w in words) >= ENGLISH_SHARE * len(words)
         return self._english
 
+    def typeset(self) -> bool:
+        """Does the text cut a word at a line end that no writer hyphenates?
+
+        ``consec-``/``utive``, ``permit-``/``ting`` (a suffix), ``subcl-``/``asses``:
+        a line-end hyphen whose joined form is a word and which is no
+        :func:`_ambiguous_compound` (``plug-``/``ins`` is no evidence).
+        """
+        if self._typeset is None:
+            self._typeset = False
+            for m in _EOL_HYPHEN.finditer(self.text):
+                w1, w2 = m.group(1).lower(), m.group(2).lower()
+                joined = w1 + w2
+                if _closed_compound(w1, w2, joined) and not _ambiguous_compound(w1, w2, joined):
+                    self._typeset = True
+                    break
+        return self._typeset
+
     def word_elsewhere(self, w: str) -> bool:
         """Is ``w`` (lower case) a word of the text more than once (not only where a line starts with it)?"""
         if w not in self.word_runs():
@@ -1301,7 +1338,10 @@ class _Unwrapper:
                             and joined not in (w1.lower(), w2.lower())
                             and joined in self.word_runs()
                         )
-                        or _closed_compound(w1.lower(), w2.lower(), joined)
+                        or (
+                            _closed_compound(w1.lower(), w2.lower(), joined)
+                            and (not _ambiguous_compound(w1.lower(), w2.lower(), joined) or self.typeset())
+                        )
                         or (
                             _fragment_tail(w2.lower(), joined)
                             and not self.word_elsewhere(w2.lower())
