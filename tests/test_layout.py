@@ -173,8 +173,8 @@ def test_round_trip_rate_english() -> None:
         for i in range(150):
             paras = rng.sample(source, rng.randint(2, 4))
             w = rng.randint(30, 80)
-            wrap_one = (lambda p: typeset(p, w, rng)) if i % 2 else (lambda p: textwrap.fill(p, w))
-            text = "\n\n".join(wrap_one(p) for p in paras) + "\n"
+            blocks = [typeset(p, w, rng) if i % 2 else textwrap.fill(p, w) for p in paras]
+            text = "\n\n".join(blocks) + "\n"
             ok += unwrap(text) == "\n\n".join(paras) + "\n"
             n += 1
     assert ok >= 0.97 * n
