@@ -508,3 +508,36 @@ def test_a_doubtful_lost_byte_lowers_the_run_confidence_and_is_named() -> None:
     run = runs[0]
     assert 0.6 <= run.confidence <= 0.9
     assert "lost byte(s) read as" in run.reason and "next" in run.reason
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "同学们坐在教室的一角看书。",  # 们 (C3 C7) was taken for 角 (BD C7)
+        "村民們圍在廢墟的一角烤火。",  # and in Traditional text 们 is of the other script
+    ],
+)
+def test_straddled_pair_lead_chosen_by_running_text(clean: str) -> None:
+    """(huàn) went into 一角 (D2 BB | BD C7), after the pair BB BD (唤).  Every
+    pair BB xx that reads huàn (唤, 幻, 换, 患 …) gives the first realigned
+    character a different lead byte; the character model alone preferred 们
+    (after 幻), which no text writes after 一."""
+    f, data = _own_fold(clean)
+    i = data.find("一".encode("gbk"))
+    assert data[i + 1 : i + 3].decode("gbk") == "唤"  # the test's premise
+    damaged = damage_decode(insert_pinyin(data, "唤"))
+    assert "?huàn)" in damaged
+    assert repair(damaged) == f
+
+
+def test_dictionary_fallback_only_for_pairs_it_knows() -> None:
+    """A Han pair running text never showed is scored by the dictionary only
+    when the dictionary has it (门诊): otherwise its "bigram" is the unigram
+    back-off, which ranks 一们 (们 is frequent) above the 一角 running text saw."""
+    from fixtext.passes.misalignment import _context_model, _pair_cond
+    from fixtext.textmodel import get_model
+
+    model, ctx = get_model(), _context_model()
+    assert ctx.pairs.get("一们") is None and not model.has_pair("一们")  # premise
+    assert _pair_cond(ctx, model, "一", "角") > _pair_cond(ctx, model, "一", "们")
+    assert model.has_pair("门诊") and _pair_cond(ctx, model, "门", "诊") > ctx.cond("门", "诊")

@@ -549,6 +549,10 @@ def _pair_cond(ctx: Any, model: Any, a: str, b: str) -> float:
     pc = ctx.cond(a, b)
     if not (_is_han(a) and _is_han(b)) or ctx.pairs.get(ctx.norm(a) + ctx.norm(b)):
         return pc
+    if not model.has_pair(a + b):
+        # a pair the dictionary does not know either: its "bigram" is the
+        # unigram back-off, which would rank 一们 above 一角
+        return pc
     return max(pc, UNSEEN_PAIR_DISCOUNT + model.total(a + b) - model.total(a))
 
 
@@ -560,6 +564,20 @@ def _neighbour_score(ctx: Any, model: Any, left: str, ch: str, right: str) -> fl
     if right:
         s += _pair_cond(ctx, model, ch, right)
     return s
+
+
+def _lead_context(before: str, repl: str, after: str, model: Any) -> float:
+    """How running text and words like ``repl``'s first character where it stands.
+
+    The score :func:`fill` ranks a lost byte's candidates by, for a
+    character whose lead byte a straddled pair gives.
+    """
+    ch = repl[0]
+    nxt = (repl[1:] + after)[:1]
+    sc = _neighbour_score(_context_model(), model, before[-1:], ch, nxt) + _slot_prior(ch, before[-1:], nxt)
+    if LEXICON_WEIGHT:  # for every candidate: they are compared with each other
+        sc += LEXICON_WEIGHT * _lexicon().score(before[-3:] + (repl + after)[:4])
+    return sc
 
 
 def _lexicon() -> Any:
@@ -750,7 +768,7 @@ class MisalignedGbk:
                     anchors.append(
                         (
                             s,
-                            {"start": m.end(), "lead": lead, "cost": cost},
+                            {"start": m.end(), "lead": lead, "cost": cost, "site": s},
                             f"converter inserted ({syl}) inside a character (after the pair {ch!r})",
                         )
                     )
@@ -770,15 +788,17 @@ class MisalignedGbk:
             i = m.start()
             anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
 
-        out: list[list[tuple[Edit, float]]] = []
         if not anchors:
             return []
         lean = sum(model.variant(c) for c in line) if hasattr(model, "variant") else 0
         script = (lean > 0) - (lean < 0)
         memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        # (anchor, end, replacement, reason, margin, doubts, absorbed,
+        # straddle site, context score) per candidate, grouped by anchor
+        pending: list[list[tuple[Any, ...]]] = []
         for anchor, kw, why in anchors:
-            mine: list[tuple[Edit, float]] = []
-            opts = {k: v for k, v in kw.items() if k not in ("start", "cost")}
+            mine: list[tuple[Any, ...]] = []
+            opts = {k: v for k, v in kw.items() if k not in ("start", "cost", "site")}
             anchor_cost = kw.get("cost", 0.0)
             for end, slots in realign(chars, kw.get("start", anchor), **opts):
                 if end > len(line):
@@ -850,11 +870,46 @@ class MisalignedGbk:
                     + punct_clashes(left + kept + right) * PUNCT_CLASH_COST
                     - punct_clashes(left + repl + right) * PUNCT_CLASH_COST
                 )
+                if script:
+                    # a reading of the other script than the line's (们 in
+                    # Traditional text): fill() prices the characters it
+                    # chooses, this the ones the realignment fixes (the
+                    # straddled pair's lead byte)
+                    gain -= SCRIPT_MISMATCH_COST * sum(
+                        1
+                        for c in slots
+                        if isinstance(c, str) and c not in kept and model.variant(c) == -script
+                    )
                 rest_l, rest_r = line[:anchor], line[end:]
                 gain += (
                     _unpaired_quotes(rest_l + kept + rest_r) - _unpaired_quotes(rest_l + repl + rest_r)
                 ) * UNPAIRED_QUOTE_COST
                 margin = gain - self.event_cost - anchor_cost
+                site = kw.get("site")
+                cs = 0.0
+                if site is not None and repl:
+                    if 0xE000 <= ord(repl[0]) <= 0xF8FF:
+                        continue  # a user-defined code: no text has one
+                    cs = _lead_context(line[:anchor], repl, line[end:], model)
+                mine.append((anchor, end, repl, why, margin, doubts, absorbed, site, cs))
+            if mine:
+                pending.append(mine)
+        # The pairs a straddling annotation can have been inserted into give
+        # the first realigned character's lead byte: as for a lost byte,
+        # running text and words choose among them (the character model
+        # alone took 们 for 角 in 一角烤火).  The best of a site by context
+        # keeps its margin, the others lose their shortfall.
+        best_cs: dict[int, float] = {}
+        for group in pending:
+            for c in group:
+                if c[7] is not None:
+                    best_cs[c[7]] = max(best_cs.get(c[7], c[8]), c[8])
+        out: list[list[tuple[Edit, float]]] = []
+        for group in pending:
+            edits: list[tuple[Edit, float]] = []
+            for anchor, end, repl, why, margin, doubts, absorbed, site, cs in group:
+                if site is not None:
+                    margin += cs - best_cs[site]
                 conf = _confidence(margin)
                 if conf < 0.3:
                     continue  # not even plausible: not worth a suggestion
@@ -868,9 +923,9 @@ class MisalignedGbk:
                     )
                 if absorbed:
                     reason += f"; the converter's ({absorbed}) after {repl[-1]!r} removed with it"
-                mine.append((Edit(base + anchor, base + end, repl, reason, conf), margin))
-            if mine:
-                out.append(mine)
+                edits.append((Edit(base + anchor, base + end, repl, reason, conf), margin))
+            if edits:
+                out.append(edits)
         return _select(out)
 
 

@@ -262,6 +262,10 @@ class TextModel:
             prev = ch
         return s
 
+    def has_pair(self, pair: str) -> bool:
+        """Is ``pair`` (two characters) a bigram of the tables (a pair inside some word)?"""
+        return len(pair) == 2 and (ord(pair[0]) << 21 | ord(pair[1])) in self._big
+
     def final_bonus(self, ch: str) -> float:
         """Log-ratio of ``ch`` ending a paragraph versus occurring anywhere."""
         return _FINAL_BONUS.get(ch, 0.0)
