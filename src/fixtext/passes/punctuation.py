@@ -160,6 +160,25 @@ def _through_number(line: str, i: int, step: int) -> str:
     return line[j]
 
 
+#: Units a number takes before a range connector (9日—12日, 3时—5时).
+_RANGE_UNITS = frozenset("年月日号時时点點分秒岁歲届屆期")
+
+
+def _number_range(line: str, i: int) -> bool:
+    """Is the ``—`` at ``i`` a range connector between numbers (``1998—2000年``, ``9日—12日``)?
+
+    GB/T 15834 writes ranges with one dash (一字线); ``——`` is the break dash.
+
+    >>> _number_range("9日—12日", 2), _number_range("他说—我去", 2)
+    (True, False)
+    """
+    before = line[max(0, i - 2) : i]
+    after = line[i + 1 : i + 2]
+    if not (after.isdigit()):
+        return False
+    return before[-1:].isdigit() or (len(before) == 2 and before[0].isdigit() and before[1] in _RANGE_UNITS)
+
+
 def _line_edits(line: str, off: int, corner: bool = False) -> list[Edit]:
     mask = _protected_mask(line)
     out: list[Edit] = []
@@ -179,6 +198,8 @@ def _line_edits(line: str, off: int, corner: bool = False) -> list[Edit]:
             continue
         if m.group()[0] == "—" and not (_zh(left) or _zh(right)):
             continue
+        if m.group() == "—" and _number_range(line, m.start()):
+            continue  # 9日—12日, 1998—2000年: the range connector (一字线) is one dash
         out.append(Edit(off + m.start(), off + m.end(), "——", "dash in Chinese text", 0.75))
     # -- , ; : ! ? ------------------------------------------------------
     for m in re.finditer(r"[,;:!?]+", line):
