@@ -328,6 +328,19 @@ def test_real_exclamations_before_han_kept(text):
 @pytest.mark.parametrize(
     "text",
     [
+        # 小 is D0 A1: dropping D0 as a junk byte reads A1 A3 (。) and then
+        # pairs the paren's A8 with the C of CPU
+        "发热量比我用的旧电脑小（CPU待机40度，最高71度），风扇也很安静。",
+        "我还是喜欢只印ibm的老键盘，手感好。",
+    ],
+)
+def test_a_latin_word_is_not_cut_by_a_realignment(text: str) -> None:
+    assert repair(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "这几年他的性格变得更加强?!韧。大家都看在眼里。",
         "水资源越来越匱?!乏、问题越来越多。",
         "那里的水源十分匮?!乏、村民只能去远处挑水。",

@@ -110,8 +110,24 @@ def test_indent_and_gaps():
 def test_single_question_mark_between_sentences_needs_document_evidence():
     # no indents or wide gaps of '?': a folded question mark
     assert fix("他来了?我不知道。\n", ["placeholders"]) == "他来了?我不知道。\n"
-    # the page's &nbsp; damage is evident: a byline gap
-    assert fix("????正文\n他来了?我不知道。\n", ["placeholders"]) == "正文\n他来了我不知道。\n"
+    # the page's &nbsp; damage is evident (an indent): a byline's gaps go
+    assert fix("????正文\n本报记者?郭戈?摄\n", ["placeholders"]) == "正文\n本报记者郭戈摄\n"
+    # but not a '?' in running prose: a folded question mark or a lost character
+    assert fix("????正文\n他来了?我不知道。\n", ["placeholders"]) == "正文\n他来了?我不知道。\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 東, 這, 裝, 沒 lost to an encoder that could not write them
+        "京??次的包??有包好，里面的?西都?了，比上次?音箱的包?差多了．???心\n",
+        # informal text writes '???' between words; without indents of '?'
+        # it is no &nbsp;
+        "外观很是可爱???可是晚上再一看到\n",
+    ],
+)
+def test_question_marks_in_prose_and_informal_text_are_kept(text: str) -> None:
+    assert fix(text, ["placeholders"]) == text
 
 
 def test_space_between_latin_words():

@@ -286,6 +286,23 @@ def realign(
     return results
 
 
+def _splits_latin_word(old: str, repl: str, after: str) -> bool:
+    """Does the realigned run end by taking the first letter of a Latin word as a trail byte?
+
+    The damaged text shows ``CPU`` whole after ``小（``; a reading that pairs
+    its ``C`` with the byte before leaves ``PU``.  Out-of-step decoding
+    falls back in step at such a byte when the real text had a character
+    with an ASCII-range trail byte (``業`` is 98 49: ``…I(yè)``, ``約`` 8C 73
+    before ``100``), and a Latin word seldom follows a Han character without
+    a space.
+
+    >>> _splits_latin_word("小（C", "。–", "P"), _splits_latin_word("髽I", "企業", "(")
+    (True, False)
+    """
+    last = old[-1:]
+    return last.isascii() and last.isalnum() and after.isascii() and after.isalpha() and not repl.endswith(last)
+
+
 def _word_or_mark(slot: Slot) -> bool:
     """Can a junk byte follow this realigned slot?  After a Han character or
     a common mark (``城市`` + junk + ``。``), not after a symbol (``∪``)."""
@@ -861,6 +878,8 @@ class MisalignedGbk:
                 kept = _strip_annotations(old, line[anchor - 1 : anchor])
                 if repl in (old, kept) or not _anomalous(kept, model):
                     continue
+                if _splits_latin_word(old, repl, line[end : end + 1]):
+                    continue  # E390小（CPU read as 。– + PU: a word the text shows whole
                 gain = (
                     model.total(left + repl + right)
                     + prior

@@ -142,7 +142,9 @@ _QMARK_RUN = re.compile(r"\?+")
 _CJK = re.compile(f"[{_HAN}\u3000-\u303f\uff01-\uff5e\u2018-\u201d\u2026\u2014\u25a0-\u25ff\u25cf]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 # Sentence-final particles after which a '?' is a (width-folded) question mark.
-_NBSP_EVIDENCE = re.compile(r"(?m)^\?+(?=[^\n?])|[^\x00-\x7f]\?{3,}[^\x00-\x7f?]")
+#: A paragraph indented with '?': the page saved &nbsp; as '?'.  (A run of
+#: '?' between words is no evidence by itself: informal text writes ``???``.)
+_NBSP_EVIDENCE = re.compile(r"(?m)^\?+(?=[^\n?])")
 _QUESTION_BEFORE = frozenset("嗎吗呢吧麼么嘛乎哪誰谁何啊呀")
 #: What makes a Chinese sentence a question: an interrogative word
 #: (为什么, 如何, 哪, 谁, 是否, 难道, 几时 …), a question particle (吗, 呢,
@@ -173,10 +175,12 @@ class Placeholders:
     """'?' runs that a page saved for ``&nbsp;`` (indents, gaps) or lost characters.
 
     * a ``?`` run at the start of a line is a paragraph indent: removed;
-    * a run between Han characters is a gap: removed (Chinese needs no
-      space there); one or two ``?`` only when the document shows the
-      damage elsewhere (indents or wide gaps of ``?``) and not after a
-      question particle (嗎呢吧…): otherwise they are question marks;
+    * a run between Han characters on a layout line (heading, byline,
+      caption: no sentence punctuation) is a gap when the document shows
+      the damage (paragraphs indented with ``?``): removed (Chinese needs
+      no space there), but not one or two after a question particle
+      (嗎呢吧…) or ending a question; on a prose line or without indents
+      they are question marks or lost characters;
     * a run of two or more between Latin words or digits becomes one space;
     * a ``?`` that cannot be explained stays, logged as a loss (or becomes
       U+FFFD with ``lost="replacement"``).
@@ -205,7 +209,7 @@ class Placeholders:
         if "?" not in text:
             return []
         edits: list[Edit] = []
-        # The page saved &nbsp; as '?' if it shows indents or wide gaps of them.
+        # The page saved &nbsp; as '?' if it shows indents of them.
         nbsp_damage = bool(_NBSP_EVIDENCE.search(text))
         for m in _QMARK_RUN.finditer(text):
             s, e = m.start(), m.end()
@@ -240,11 +244,11 @@ class Placeholders:
                 continue  # 好嗎?我 / 你還來嗎??: question marks
             if after in "\n \t":
                 continue  # end of a sentence: a real (folded) question mark
-            if _is_han(before) and _is_han(after):
-                if n <= 2 and (not nbsp_damage or asks(text, s)):
-                    # Without &nbsp; damage elsewhere in the document a '?'
-                    # between sentences is a folded question mark
-                    # (他来了?我不知道); so is one that ends a question.
+            if _is_han(before) and _is_han(after) and not _in_prose(text, s):
+                if not nbsp_damage or (n <= 2 and asks(text, s)):
+                    # Without &nbsp; damage elsewhere in the document '?'
+                    # between words are question marks (他来了?我不知道,
+                    # 很是可爱???可是); so is one that ends a question.
                     continue
                 conf = 0.85 if n >= 2 else 0.7
                 edits.append(
@@ -274,6 +278,26 @@ class Placeholders:
                     )
                 )
         return edits
+
+
+#: Sentence punctuation (full width, or folded to ASCII by the page).
+_PROSE_MARK = re.compile(r"[，。！？；、,;!]")
+
+
+def _in_prose(text: str, i: int) -> bool:
+    """Is position ``i`` on a line of running prose (one with sentence punctuation)?
+
+    A page that saves ``&nbsp;`` as ``?`` leaves gaps in layout lines:
+    headings (``眾志成城????決戰``), bylines and captions (``本報記者?郭戈?攝``).
+    A ``?`` between two Han characters of a sentence is a character the
+    encoder could not write (``里面的?西都?了``, 東 lost to GB2312): it stays.
+
+    >>> _in_prose("本報記者?郭戈?攝", 4), _in_prose("里面的?西都?了，比上次", 3)
+    (False, True)
+    """
+    start = text.rfind("\n", 0, i) + 1
+    end = text.find("\n", i)
+    return _PROSE_MARK.search(text, start, end if end >= 0 else len(text)) is not None
 
 
 def _is_han(ch: str) -> bool:
