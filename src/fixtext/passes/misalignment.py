@@ -300,7 +300,8 @@ def _splits_latin_word(old: str, repl: str, after: str) -> bool:
     (True, False)
     """
     last = old[-1:]
-    return last.isascii() and last.isalnum() and after.isascii() and after.isalpha() and not repl.endswith(last)
+    cut = last.isascii() and last.isalnum() and after.isascii() and after.isalpha()
+    return cut and not repl.endswith(last)
 
 
 def _word_or_mark(slot: Slot) -> bool:
