@@ -341,6 +341,18 @@ def test_a_latin_word_is_not_cut_by_a_realignment(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        # 啊 is B0 A1: a junk byte B0 before A1 + a lost byte would read 。(
+        "仔细想想,这会不会是个局啊?稍不小心,钱就没了。",
+        "你们到底是不是真心的啊?我们等了很久,也没有回音。",
+    ],
+)
+def test_question_mark_ending_a_question_is_not_read_through(text: str) -> None:
+    assert repair(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "这几年他的性格变得更加强?!韧。大家都看在眼里。",
         "水资源越来越匱?!乏、问题越来越多。",
         "那里的水源十分匮?!乏、村民只能去远处挑水。",

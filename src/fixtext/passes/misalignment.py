@@ -351,6 +351,10 @@ JUNK_IN_RUN_COST = 3.0
 #: leaves one more quote without its partner (or one fewer: the slip eats
 #: the first byte of ``。”``) pays or gains this much per quote.
 UNPAIRED_QUOTE_COST = 2.0
+#: A '?' inside a run that ends a sentence asking a question (an
+#: interrogative, a particle, an A-not-A pair: ``residue.asks``) is the
+#: page's folded ？; reading through it costs this much.
+QUESTION_KEPT_COST = 6.0
 #: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
 #: any other lost lead byte is this much less likely.
 OTHER_LEAD_COST = 6.0
@@ -900,6 +904,17 @@ class MisalignedGbk:
                         for c in slots
                         if isinstance(c, str) and c not in kept and model.variant(c) == -script
                     )
+                # a '?' that ends a question (会不会是个局啊?) is its folded
+                # ？, not a lost byte to read through; judged only at the
+                # run's start, where the sentence before it is not the run's
+                # own out-of-step garbage (which has 哪 and 谁 as often as any)
+                # (a bare '??' at a line end is weighed by the document:
+                # _weigh_line_end_marks)
+                gain -= QUESTION_KEPT_COST * sum(
+                    1
+                    for k, c in enumerate(old[:2])
+                    if c == "?" and _is_han(line[anchor + k + 1 : anchor + k + 2]) and asks(line, anchor + k)
+                )
                 rest_l, rest_r = line[:anchor], line[end:]
                 gain += (
                     _unpaired_quotes(rest_l + kept + rest_r) - _unpaired_quotes(rest_l + repl + rest_r)
