@@ -169,14 +169,29 @@ def _number_range(line: str, i: int) -> bool:
 
     GB/T 15834 writes ranges with one dash (一字线); ``——`` is the break dash.
 
-    >>> _number_range("9日—12日", 2), _number_range("他说—我去", 2)
+    >>> _number_range("9日—12日", 2), _number_range("50万亿—60万亿", 4), _number_range("他说—我去", 2)
+    (True, True, False)
+    """
+    return line[i + 1 : i + 2].isdigit() and _NUMBER_BEFORE.search(line, 0, i) is not None
+
+
+#: A number, perhaps with a unit of one or two characters (年, 万亿), ending here.
+_NUMBER_BEFORE = re.compile(r"\d[\u4e00-\u9fff]{0,2}\Z")
+#: Single dashes linking short Chinese terms: 市—镇—村, 大气—海洋—水文.
+_CHAIN_NEXT = re.compile(r"[\u4e00-\u9fff]{1,4}—(?!—)")
+_CHAIN_PREV = re.compile(r"(?<!—)—[\u4e00-\u9fff]{1,4}\Z")
+
+
+def _connector_chain(line: str, i: int) -> bool:
+    """Is the single ``—`` at ``i`` one link of a chain of terms (``市—镇—村—网格``)?
+
+    A chain of two or more single dashes between terms of one to four
+    characters is GB/T 15834's connector (一字线), not a break dash.
+
+    >>> _connector_chain("建立市—镇—村体系", 3), _connector_chain("精锐尽出—战贫困", 4)
     (True, False)
     """
-    before = line[max(0, i - 2) : i]
-    after = line[i + 1 : i + 2]
-    if not (after.isdigit()):
-        return False
-    return before[-1:].isdigit() or (len(before) == 2 and before[0].isdigit() and before[1] in _RANGE_UNITS)
+    return _CHAIN_NEXT.match(line, i + 1) is not None or _CHAIN_PREV.search(line, max(0, i - 5), i) is not None
 
 
 def _line_edits(line: str, off: int, corner: bool = False) -> list[Edit]:
@@ -198,8 +213,8 @@ def _line_edits(line: str, off: int, corner: bool = False) -> list[Edit]:
             continue
         if m.group()[0] == "—" and not (_zh(left) or _zh(right)):
             continue
-        if m.group() == "—" and _number_range(line, m.start()):
-            continue  # 9日—12日, 1998—2000年: the range connector (一字线) is one dash
+        if m.group() == "—" and (_number_range(line, m.start()) or _connector_chain(line, m.start())):
+            continue  # 9日—12日, 市—镇—村: GB/T 15834's connector (一字线) is one dash
         out.append(Edit(off + m.start(), off + m.end(), "——", "dash in Chinese text", 0.75))
     # -- , ; : ! ? ------------------------------------------------------
     for m in re.finditer(r"[,;:!?]+", line):
