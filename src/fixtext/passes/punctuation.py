@@ -191,7 +191,9 @@ def _connector_chain(line: str, i: int) -> bool:
     >>> _connector_chain("建立市—镇—村体系", 3), _connector_chain("精锐尽出—战贫困", 4)
     (True, False)
     """
-    return _CHAIN_NEXT.match(line, i + 1) is not None or _CHAIN_PREV.search(line, max(0, i - 5), i) is not None
+    if _CHAIN_NEXT.match(line, i + 1) is not None:
+        return True
+    return _CHAIN_PREV.search(line, max(0, i - 5), i) is not None
 
 
 def _line_edits(line: str, off: int, corner: bool = False) -> list[Edit]:
