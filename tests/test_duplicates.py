@@ -293,3 +293,34 @@ def test_half_width_semicolons_are_prose() -> None:
     assert run(f"{para}\n{other}\n{para}\n", RepeatedParagraphs()) == f"{para}\n{other}\n"
     code = "    total = total + value;  // 累加每一项，得到总和。"
     assert RepeatedParagraphs().find(f"{code}\n{code}\n", None) == []
+
+
+BREAK = (
+    '"break" may only occur syntactically nested in a "for" or "while"\n'
+    "loop, but not nested in a function or class definition within that\n"
+    "loop.  It terminates the nearest enclosing loop.\n"
+)
+CONTINUE = (
+    '"continue" may only occur syntactically nested in a "for" or "while"\n'
+    "loop, but not nested in a function or class definition within that\n"
+    "loop.  It continues with the next cycle of the nearest enclosing loop.\n"
+)
+
+
+def test_a_line_of_a_wrapped_latin_paragraph_is_no_paragraph() -> None:
+    """Two entries of the Python reference share a whole line; removing it
+    from the second would cut its sentence in two."""
+    text = BREAK + "\n" + CONTINUE
+    assert fixtext.repair(text, passes=["repeated_paragraphs", "near_duplicates"]).text == text
+    # a whole repeated paragraph still goes
+    assert fixtext.repair(text + "\n" + BREAK, passes=["repeated_paragraphs"]).text == text
+
+
+def test_restatement_with_another_name_is_only_noted() -> None:
+    """Near-identical sentences about different names are different facts."""
+    add = 'This operation can be customized using the special "__pow__()" method.'
+    sub = 'This operation can be customized using the special "__sub__()" method.'
+    text = add + "\n\n" + sub + "\n"
+    result = fixtext.repair(text, passes=["near_duplicates"])
+    assert result.text == text
+    assert [e.kind for e in result.log.entries] == ["note"]

@@ -341,7 +341,7 @@ class RepeatedParagraphs:
         places = _Places(text, ctx)
         for run in runs:
             qualifies = any(len(keys[i]) >= self.min_chars and _is_prose(lines[i].text, keys[i]) for i in run)
-            if not qualifies:
+            if not qualifies or not _whole_paragraphs(text, lines, run[0], run[-1]):
                 continue
             start, end = _removal_span(lines, run[0], run[-1])
             k_first, k_last = copy_of[run[0]], copy_of[run[-1]]
@@ -364,6 +364,42 @@ class RepeatedParagraphs:
                 )
             )
         return edits
+
+
+#: A line ending in one of these may end a paragraph.
+_PARAGRAPH_END = frozenset("。！？!?.…”’」』）)]：:；;")
+
+
+def _whole_paragraphs(text: str, lines: list[_Line], first: int, last: int) -> bool:
+    """Do non-blank ``lines[first..last]`` start and end paragraphs (Latin text)?
+
+    A repeated run is removed only as whole paragraphs: a paragraph break
+    (a blank line, the text's edge, or a line ending a sentence) before its
+    first line and after its last (a heading, much shorter than the run's
+    first line, also ends one).  One line of a hard-wrapped paragraph
+    that another paragraph also has (``loop, but not nested in a function
+    or class definition within that``, in two entries of the Python
+    reference) is no paragraph of its own, and removing it would cut a
+    sentence.
+    """
+
+    def break_after(i: int) -> bool:
+        if i < 0 or i + 1 >= len(lines):
+            return True
+        if text.count("\n", lines[i].end, lines[i + 1].start) > 1:
+            return True  # a blank line
+        body = lines[i].text.rstrip()
+        return bool(body) and body[-1] in _PARAGRAPH_END
+
+    if any(_HAN_RE.search(ln.text) or _KANA_HANGUL_RE.search(ln.text) for ln in lines[first : last + 1]):
+        # CJK text: unwrap has joined its wrapped lines before this pass,
+        # and a paragraph may end without a mark (^^, a list item)
+        return True
+    if not break_after(last):
+        return False  # the run's last line goes on into the next one
+    # before the run: a paragraph's end, or a line much shorter than the
+    # run's first (a heading: 提升城市品质), not a full line of a wrapped one
+    return break_after(first - 1) or len(lines[first - 1].text.strip()) < 0.6 * len(lines[first].text.strip())
 
 
 def _span_name(a: int, b: int) -> str:
@@ -756,7 +792,8 @@ class Stutters:
 # ---------------------------------------------------------------------------
 # near_duplicates: MinHash over character 3-grams, LSH banding, exact check
 
-_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+#: Tokens that name a fact: numbers and Latin words or identifiers.
+_FACT = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z_][A-Za-z0-9_]*")
 #: Signature size and banding.  64 hashes in 16 bands of 4 rows: a pair with
 #: 3-gram Jaccard similarity J becomes a candidate with probability
 #: 1 - (1 - J**4)**16, i.e. 0.98 at J = 0.68 (a summary bullet of seed 004
@@ -899,7 +936,8 @@ class NearDuplicates:
       expands): only noted (kind ``note``), the text is kept.
 
     Paragraphs are lines of at least ``min_chars`` key characters with
-    sentence punctuation; headings, refrains and code are never compared.
+    sentence punctuation (in Latin text, lines that are whole paragraphs:
+    :func:`_whole_paragraphs`); headings, refrains and code are never compared.
 
     >>> body = "为了夯实脱贫攻坚的党建根基，全市持续充实基层扶贫干部力量，引进书记二百四十余名。"
     >>> other = "其他内容，与上面的段落没有关系，讲的是另一件事。"
@@ -934,7 +972,13 @@ class NearDuplicates:
         if text.count("\n") < 1:
             return []
         lines, keys = _paragraphs(text, ctx)
-        idx = [i for i, k in enumerate(keys) if len(k) >= self.min_chars and _is_prose(lines[i].text, k)]
+        idx = [
+            i
+            for i, k in enumerate(keys)
+            if len(k) >= self.min_chars
+            and _is_prose(lines[i].text, k)
+            and _whole_paragraphs(text, lines, i, i)
+        ]
         if len(idx) < 2 or not _shares_long_substring([keys[i] for i in idx]):
             return []
         return self._compare(_Places(text, ctx), lines, keys, idx)
@@ -949,7 +993,9 @@ class NearDuplicates:
                 continue  # exact copies are repeated_paragraphs' business
             there = places.line(lines[ei], keys[ei])
             here = "this line" if not places.same else f"line {lines[li].number}"
-            new_numbers = set(_NUM.findall(keys[li])) - set(_NUM.findall(keys[ei]))
+            # a number or a Latin name the earlier lacks is another fact
+            # (2021年 for 2020年; __sub__ for __add__ in a reference manual)
+            new_numbers = set(_FACT.findall(keys[li])) - set(_FACT.findall(keys[ei]))
             if c_later >= self.remove_threshold and not new_numbers:
                 removed[li] = f"{here} restates {there} ({c_later:.0%} of its 3-grams are there)"
                 continue
