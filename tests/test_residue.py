@@ -130,6 +130,13 @@ def test_question_marks_in_prose_and_informal_text_are_kept(text: str) -> None:
     assert fix(text, ["placeholders"]) == text
 
 
+def test_a_lone_question_mark_at_a_line_start_needs_other_indents() -> None:
+    # a review that begins with a character its encoder lost
+    assert fix("?赠全彩国家标准经典\n", ["placeholders"]) == "?赠全彩国家标准经典\n"
+    # a page that indents every paragraph with one &nbsp;
+    assert fix("?第一段。\n?第二段。\n", ["placeholders"]) == "第一段。\n第二段。\n"
+
+
 def test_space_between_latin_words():
     assert fix("作者John??Smith说", ["placeholders"]) == "作者John Smith说"
 

@@ -174,7 +174,9 @@ def _is_cjk(ch: str) -> bool:
 class Placeholders:
     """'?' runs that a page saved for ``&nbsp;`` (indents, gaps) or lost characters.
 
-    * a ``?`` run at the start of a line is a paragraph indent: removed;
+    * a ``?`` run at the start of a line is a paragraph indent: removed
+      (a lone ``?`` only when other lines are indented too: otherwise it is
+      a character the encoder lost, ``?赠全彩…``);
     * a run between Han characters on a layout line (heading, byline,
       caption: no sentence punctuation) is a gap when the document shows
       the damage (paragraphs indented with ``?``): removed (Chinese needs
@@ -210,14 +212,15 @@ class Placeholders:
             return []
         edits: list[Edit] = []
         # The page saved &nbsp; as '?' if it shows indents of them.
-        nbsp_damage = bool(_NBSP_EVIDENCE.search(text))
+        indents = len(_NBSP_EVIDENCE.findall(text))
+        nbsp_damage = indents > 0
         for m in _QMARK_RUN.finditer(text):
             s, e = m.start(), m.end()
             n = e - s
             before = text[s - 1] if s > 0 else "\n"
             after = text[e] if e < len(text) else "\n"
             if before == "\n":
-                if after != "\n":
+                if after != "\n" and (n >= 2 or indents >= 2):
                     # &nbsp; indents: the canonical form has none.
                     edits.append(Edit(s, e, "", f"{n} '?' placeholder(s) for a lost indent (&nbsp;)", 0.9))
                     if after.isascii() and after.isalpha() and _is_han(text[e + 1 : e + 2]):
