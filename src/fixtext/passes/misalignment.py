@@ -47,7 +47,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ..core import Context, Edit
 from ..textmodel.reverse import PUNCT_CLASH_COST, punct_clashes
@@ -286,6 +286,20 @@ def realign(
     return results
 
 
+class _Candidate(NamedTuple):
+    """A realigned reading of a run, before its confidence is set."""
+
+    anchor: int
+    end: int
+    repl: str
+    why: str
+    margin: float
+    doubts: list[tuple[float, str, str]]
+    absorbed: str
+    site: int | None  # the straddling annotation's position, if any
+    context: float  # :func:`_lead_context` of the first character (straddle sites)
+
+
 def _splits_latin_word(old: str, repl: str, after: str) -> bool:
     """Does the realigned run end by taking the first letter of a Latin word as a trail byte?
 
@@ -351,9 +365,10 @@ JUNK_IN_RUN_COST = 3.0
 #: leaves one more quote without its partner (or one fewer: the slip eats
 #: the first byte of ``。”``) pays or gains this much per quote.
 UNPAIRED_QUOTE_COST = 2.0
-#: A '?' inside a run that ends a sentence asking a question (an
-#: interrogative, a particle, an A-not-A pair: ``residue.asks``) is the
-#: page's folded ？; reading through it costs this much.
+#: A '?' at a run's start that ends a sentence asking a question (an
+#: interrogative, a particle, an A-not-A pair: ``residue.asks``) and is
+#: followed by Han text is the page's folded ？; reading through it costs
+#: this much.
 QUESTION_KEPT_COST = 6.0
 #: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
 #: any other lost lead byte is this much less likely.
@@ -815,11 +830,9 @@ class MisalignedGbk:
         lean = sum(model.variant(c) for c in line) if hasattr(model, "variant") else 0
         script = (lean > 0) - (lean < 0)
         memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-        # (anchor, end, replacement, reason, margin, doubts, absorbed,
-        # straddle site, context score) per candidate, grouped by anchor
-        pending: list[list[tuple[Any, ...]]] = []
+        pending: list[list[_Candidate]] = []  # grouped by anchor
         for anchor, kw, why in anchors:
-            mine: list[tuple[Any, ...]] = []
+            mine: list[_Candidate] = []
             opts = {k: v for k, v in kw.items() if k not in ("start", "cost", "site")}
             anchor_cost = kw.get("cost", 0.0)
             for end, slots in realign(chars, kw.get("start", anchor), **opts):
@@ -926,7 +939,7 @@ class MisalignedGbk:
                     if 0xE000 <= ord(repl[0]) <= 0xF8FF:
                         continue  # a user-defined code: no text has one
                     cs = _lead_context(line[:anchor], repl, line[end:], model)
-                mine.append((anchor, end, repl, why, margin, doubts, absorbed, site, cs))
+                mine.append(_Candidate(anchor, end, repl, why, margin, doubts, absorbed, site, cs))
             if mine:
                 pending.append(mine)
         # The pairs a straddling annotation can have been inserted into give
@@ -937,8 +950,8 @@ class MisalignedGbk:
         best_cs: dict[int, float] = {}
         for group in pending:
             for c in group:
-                if c[7] is not None:
-                    best_cs[c[7]] = max(best_cs.get(c[7], c[8]), c[8])
+                if c.site is not None:
+                    best_cs[c.site] = max(best_cs.get(c.site, c.context), c.context)
         out: list[list[tuple[Edit, float]]] = []
         for group in pending:
             edits: list[tuple[Edit, float]] = []
