@@ -350,6 +350,13 @@ def test_question_mark_ending_a_question_is_not_read_through(text: str) -> None:
     assert repair(text) == text
 
 
+def test_a_reading_that_leaves_a_bracket_unpaired_pays_for_it() -> None:
+    # 健 is BD A1: dropping BD as a junk byte reads A1 BF, a lone 】, and
+    # the '?' that stands for a lost 》 becomes a lost trail byte (的)
+    text = "这本书很好，直接?别让房子谋杀你的健康?，我们不能走出去。\n"
+    assert repair(text) == text
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -361,9 +361,11 @@ STRAY_ASCII_COST = 2.0
 #: events in one place (the run's cause and the junk byte): the second one
 #: costs this much more.
 JUNK_IN_RUN_COST = 3.0
-#: Quotes come in pairs within a paragraph of edited prose; a reading that
-#: leaves one more quote without its partner (or one fewer: the slip eats
-#: the first byte of ``。”``) pays or gains this much per quote.
+#: Quotes and title or lenticular brackets (《》【】) come in pairs within a
+#: paragraph of edited prose; a reading that leaves one more of them
+#: without its partner (or one fewer: the slip eats the first byte of
+#: ``。”``) pays or gains this much per mark (``你的健康?，`` had read
+#: ``你的】的，``).
 UNPAIRED_QUOTE_COST = 2.0
 #: A '?' at a run's start that ends a sentence asking a question (an
 #: interrogative, a particle, an A-not-A pair: ``residue.asks``) and is
@@ -980,7 +982,7 @@ class MisalignedGbk:
 _STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,3}(?=[^\x00-\x7f]|\Z|(?<![0-9])[0-9])")
 
 
-_QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "【": "】", "《": "》"}
 _CLOSERS = {v: k for k, v in _QUOTE_PAIRS.items()}
 
 
