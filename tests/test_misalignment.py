@@ -344,6 +344,8 @@ def test_a_latin_word_is_not_cut_by_a_realignment(text: str) -> None:
         # 啊 is B0 A1: a junk byte B0 before A1 + a lost byte would read 。(
         "仔细想想,这会不会是个局啊?稍不小心,钱就没了。",
         "你们到底是不是真心的啊?我们等了很久,也没有回音。",
+        # 几 + a unit asks how many; the question closes inside a bracket
+        "(电脑已经拿去修了.才买几天啊?)这些结果都让人郁闷。",
     ],
 )
 def test_question_mark_ending_a_question_is_not_read_through(text: str) -> None:

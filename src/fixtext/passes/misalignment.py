@@ -300,6 +300,23 @@ class _Candidate(NamedTuple):
     context: float  # :func:`_lead_context` of the first character (straddle sites)
 
 
+#: What may follow a question's '?' inside a line: more text, or the
+#: bracket or quote that closes around the question.
+_AFTER_QUESTION = frozenset("）)”’」』】》")
+
+
+def _asked_before(line: str, i: int) -> bool:
+    """Is the '?' at ``i`` a question's mark that the line goes on after?
+
+    >>> _asked_before("这会不会是个局啊?稍不小心", 8), _asked_before("才买几天啊?)这些", 5)
+    (True, True)
+    >>> _asked_before("他来了?我不知道", 3)
+    False
+    """
+    nxt = line[i + 1 : i + 2]
+    return bool(nxt) and (_is_han(nxt) or nxt in _AFTER_QUESTION) and asks(line, i)
+
+
 def _splits_latin_word(old: str, repl: str, after: str) -> bool:
     """Does the realigned run end by taking the first letter of a Latin word as a trail byte?
 
@@ -371,7 +388,7 @@ UNPAIRED_QUOTE_COST = 2.0
 #: interrogative, a particle, an A-not-A pair: ``residue.asks``) and is
 #: followed by Han text is the page's folded ？; reading through it costs
 #: this much.
-QUESTION_KEPT_COST = 6.0
+QUESTION_KEPT_COST = 10.0
 #: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
 #: any other lost lead byte is this much less likely.
 OTHER_LEAD_COST = 6.0
@@ -926,9 +943,7 @@ class MisalignedGbk:
                 # (a bare '??' at a line end is weighed by the document:
                 # _weigh_line_end_marks)
                 gain -= QUESTION_KEPT_COST * sum(
-                    1
-                    for k, c in enumerate(old[:2])
-                    if c == "?" and _is_han(line[anchor + k + 1 : anchor + k + 2]) and asks(line, anchor + k)
+                    1 for k, c in enumerate(old[:2]) if c == "?" and _asked_before(line, anchor + k)
                 )
                 rest_l, rest_r = line[:anchor], line[end:]
                 gain += (

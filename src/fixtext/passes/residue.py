@@ -154,6 +154,9 @@ _QUESTION_BEFORE = frozenset("嗎吗呢吧麼么嘛乎哪誰谁何啊呀")
 #: same of a line-end '??'.
 _ASKS = re.compile(
     "[什甚][么麼]|[为為爲]何|怎|如何|哪(?!怕)|[谁誰]|多少|是否|[难難]道|[岂豈]|[吗嗎呢]|[几幾][时時]|[么麼]\\Z"
+    # 几 + a unit asks how many (才买几天啊?), unless a numeral makes it
+    # "some" (二十几岁)
+    "|(?<![0-9十百千万萬两兩])[几幾][天年个個次岁歲位种種本周週]"
     f"|([{_HAN}])[不没沒]\\1"
 )
 _SENTENCE_END = re.compile(r"[。！？!?.\n][^。！？!?.\n]*\Z")
