@@ -1283,6 +1283,9 @@ class _Unwrapper:
         ``consec-``/``utive``, ``permit-``/``ting`` (a suffix), ``subcl-``/``asses``:
         a line-end hyphen whose joined form is a word and which is no
         :func:`_ambiguous_compound` (``plug-``/``ins`` is no evidence).
+        Wider than :func:`_typeset_hyphenation`, which switches a whole text
+        to joining every full line and so asks for a dictionary word whose
+        tail of four or more letters is no word.
         """
         if self._typeset is None:
             self._typeset = False
@@ -1319,34 +1322,25 @@ class _Unwrapper:
             left = re.search(r"[A-Za-z]+-$", ab)
             right = re.match(r"[A-Za-z]+", bb)
             if left and right:
-                w1, w2 = left.group()[:-1], right.group()
-                joined = (w1 + w2).lower()
-                hyph = f"{w1}-{w2}".lower()
+                w1, w2 = left.group()[:-1].lower(), right.group().lower()
+                joined = w1 + w2
                 # A typesetter carries at least three letters to the next
                 # line, so "follow-|up" is the compound follow-up.  Otherwise
                 # the joined word written elsewhere in the document, or an
                 # English word (_closed_compound).  "plug-|ins" is plug-ins
-                # or plugins and comes out plugins (ambiguous; a frequency
-                # threshold that kept it would split wetland, eyesight).
+                # or plugins: closed only in text that cuts words elsewhere
+                # (_ambiguous_compound, typeset).
                 if (
                     y.islower()
                     and len(w2) >= 3
-                    and not self.hyphenated_elsewhere(hyph, ab)
+                    and not self.hyphenated_elsewhere(f"{w1}-{w2}", ab)
                     and (
-                        (
-                            joined in self.vocab()
-                            and joined not in (w1.lower(), w2.lower())
-                            and joined in self.word_runs()
-                        )
+                        (joined in self.vocab() and joined not in (w1, w2) and joined in self.word_runs())
                         or (
-                            _closed_compound(w1.lower(), w2.lower(), joined)
-                            and (not _ambiguous_compound(w1.lower(), w2.lower(), joined) or self.typeset())
+                            _closed_compound(w1, w2, joined)
+                            and (not _ambiguous_compound(w1, w2, joined) or self.typeset())
                         )
-                        or (
-                            _fragment_tail(w2.lower(), joined)
-                            and not self.word_elsewhere(w2.lower())
-                            and self.english()
-                        )
+                        or (_fragment_tail(w2, joined) and not self.word_elsewhere(w2) and self.english())
                     )
                 ):
                     return 1, "", "end-of-line hyphen removed"

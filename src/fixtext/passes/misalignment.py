@@ -386,8 +386,8 @@ JUNK_IN_RUN_COST = 3.0
 UNPAIRED_QUOTE_COST = 2.0
 #: A '?' at a run's start that ends a sentence asking a question (an
 #: interrogative, a particle, an A-not-A pair: ``residue.asks``) and is
-#: followed by Han text is the page's folded ？; reading through it costs
-#: this much.
+#: followed by Han text or a closing bracket or quote (:func:`_asked_before`)
+#: is the page's folded ？; reading through it costs this much.
 QUESTION_KEPT_COST = 10.0
 #: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
 #: any other lost lead byte is this much less likely.
@@ -1002,7 +1002,7 @@ _CLOSERS = {v: k for k, v in _QUOTE_PAIRS.items()}
 
 
 def _unpaired_quotes(line: str) -> int:
-    """Curly quotes of ``line`` without their partner (``他说:“好`` has one).
+    """Curly quotes and 《》【】 of ``line`` without their partner (``他说:“好`` has one).
 
     >>> _unpaired_quotes("他说:“好。”"), _unpaired_quotes("他说:“好?!?"), _unpaired_quotes("好。”他说")
     (0, 1, 1)

@@ -160,10 +160,6 @@ def _through_number(line: str, i: int, step: int) -> str:
     return line[j]
 
 
-#: Units a number takes before a range connector (9日—12日, 3时—5时).
-_RANGE_UNITS = frozenset("年月日号時时点點分秒岁歲届屆期")
-
-
 def _number_range(line: str, i: int) -> bool:
     """Is the ``—`` at ``i`` a range connector between numbers (``1998—2000年``, ``9日—12日``)?
 

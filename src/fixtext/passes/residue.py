@@ -151,7 +151,7 @@ _QUESTION_BEFORE = frozenset("嗎吗呢吧麼么嘛乎哪誰谁何啊呀")
 #: a final 么) or an A-not-A pair (是不是, 有没有).  A '?' that ends such a
 #: sentence is its (width-folded) question mark even where the page saved
 #: other gaps as '?' (为什么柯达会赞助奥运会?朝阳区…); misaligned_gbk asks the
-#: same of a line-end '??'.
+#: same of a line-end '??' and of a '?' at the start of a run it would read.
 _ASKS = re.compile(
     "[什甚][么麼]|[为為爲]何|怎|如何|哪(?!怕)|[谁誰]|多少|是否|[难難]道|[岂豈]|[吗嗎呢]|[几幾][时時]|[么麼]\\Z"
     # 几 + a unit asks how many (才买几天啊?), unless a numeral makes it
