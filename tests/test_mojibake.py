@@ -93,6 +93,21 @@ def test_korean_read_as_gbk_is_found_without_rare_characters() -> None:
     assert _fix(clean + garble(inner, "cp949", "gb18030") + clean) == clean + inner + clean
 
 
+def test_korean_lost_bytes_chosen_by_word_ends() -> None:
+    # 을 (EC 9D 84) before a space, read as GB18030: 鞚 and the 84 lost.
+    # The word-list pairs alone chose 이 for 회사의 (applied at 0.6+); the
+    # word-end rates choose among the row, and a doubtful choice is left
+    # as it is rather than applied.
+    bad = garble("그는 회사의 대표로 선출되었다.", "utf-8", "gb18030")
+    assert "회사이" not in _fix(bad)
+    # a Korean sentence cut inside its last syllable (다 is B4 D9 in EUC-KR)
+    # is completed when the choice is clear, and left when not (좋다 cut to
+    # B4 reads 좋는 at 0.46: adjectives are rarer than verbs in running text)
+    for text in ("학생들은 도서관에서 책을 읽었다.", "그 영화는 정말 재미있었다.", "나는 커피를 좋아한다."):
+        assert _fix(garble(text, "cp949", "latin1x", cut=2)) == text[:-1]
+    assert not _fix(garble("이 제품은 품질이 좋다.", "cp949", "latin1x", cut=2)).endswith("좋는")
+
+
 def test_lost_bytes_of_neighbouring_characters_are_filled_one_by_one() -> None:
     # 者。 is E8 80 85 E3 80 82; read as GB18030 the 80 after 借 and the
     # 80 82 of 。 are lost, three bytes within four of each other but in two

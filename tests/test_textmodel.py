@@ -99,3 +99,21 @@ def test_compatibility_letters_are_rare() -> None:
         assert m.is_rare(ch), ch
     for ch in "жλא":
         assert not m.is_rare(ch), ch
+
+
+def test_korean_word_ends_separate_a_lost_bytes_row() -> None:
+    # UTF-8 Korean read as GBK loses the last byte of a word before a space:
+    # EC 9D xx is one row (은 을 의 이 인 일 ...).  Particles end words,
+    # first syllables do not; the word-end rate (langdetect's running text)
+    # applies after a Hangul syllable only, and before any ASCII non-letter.
+    m = get_model()
+    assert m.word_end("을") > 0.5 and m.word_end("는") > 0.5 and m.word_end("하") < -1.0
+    assert m.word_end("的") == 0.0
+    assert m.total("기술을 ") - m.total("기술을") > m.total("기술이 ") - m.total("기술이")
+    for gap in " .,\n1":
+        assert abs(m.total("기술을" + gap) - m.total("기술을") - m.logp(gap) - m.word_end("을")) < 1e-9
+    assert abs(m.total("을a") - m.total("을") - m.logp("a")) < 1e-9
+    s = "예산을 늘리기로 했다."
+    assert abs(sum(m.contributions(s)) - m.total(s)) < 1e-9
+    # pairs of running text across morphemes inside a written word: 하|여
+    assert m.has_pair("하여") and m.total("개발하여") > m.total("개발하에")

@@ -31,7 +31,7 @@ from pathlib import Path
 __all__ = ["RARE_LOGP", "TextModel", "arbitrate_decoding", "get_model"]
 
 _DATA = Path(__file__).resolve().parent / "data" / "model.bin.gz"
-_MAGIC = b"FXTM2\n"
+_MAGIC = b"FXTM3\n"
 
 #: A character whose unigram log-probability is below this is "rare".
 #: Measured on the seeds (21k Han characters of clean news text): 1.1% of
@@ -133,6 +133,13 @@ _QUESTION_PARTICLES = frozenset("吗嗎么麼")
 _QUESTION_MARKS = frozenset("？﹖")
 QUESTION_BONUS = 2.0
 
+#: What ends a written word after a character of the tables: an ASCII
+#: character that is no letter (space, punctuation, digit, line end), as
+#: langdetect's profiles count it.  The model's word-end table
+#: (``TextModel.word_end``) says how much likelier than average a Hangul
+#: syllable is there: 는 을 의 다 end Korean words, 국 대 begin them.
+_WORD_GAP = frozenset(chr(c) for c in range(0x80) if not chr(c).isalpha())
+
 
 # Scripts for the switch penalty.  Real text switches between Han and kana
 # freely (Japanese) and between any script and ASCII/punctuation, but almost
@@ -171,7 +178,7 @@ def _script(ch: str) -> int:
 class TextModel:
     """Unigram + interpolated bigram character model (see module docstring)."""
 
-    __slots__ = ("_big", "_cls", "_ctx", "_lg_rest", "_scripts", "_uni", "_variants")
+    __slots__ = ("_big", "_cls", "_ctx", "_ends", "_lg_rest", "_scripts", "_uni", "_variants")
 
     def __init__(
         self,
@@ -180,8 +187,10 @@ class TextModel:
         ctx: frozenset[str],
         lam: float,
         variants: dict[str, int] | None = None,
+        ends: dict[str, float] | None = None,
     ):
         self._variants = variants or {}
+        self._ends = ends or {}
         self._uni = uni
         self._big = big
         self._ctx = ctx
@@ -231,6 +240,7 @@ class TextModel:
         ctx = self._ctx
         rest = self._lg_rest
         logp = self.logp
+        ends = self._ends
         scripts = self._scripts
         switch = _SWITCH_COST
         s = 0.0
@@ -251,6 +261,8 @@ class TextModel:
                 lp = logp(ch)
                 if ch in _QUESTION_MARKS and prev in _QUESTION_PARTICLES:
                     lp += QUESTION_BONUS
+                elif prev and ch in _WORD_GAP:
+                    lp += ends.get(prev, 0.0)
                 prev = ""
                 s += lp
                 continue
@@ -266,9 +278,14 @@ class TextModel:
         """Is ``pair`` (two characters) a bigram of the tables (a pair inside some word)?"""
         return len(pair) == 2 and (ord(pair[0]) << 21 | ord(pair[1])) in self._big
 
+    def word_end(self, ch: str) -> float:
+        """Log-ratio of ``ch`` ending a written word versus an average syllable (Hangul only)."""
+        return self._ends.get(ch, 0.0)
+
     def final_bonus(self, ch: str) -> float:
-        """Log-ratio of ``ch`` ending a paragraph versus occurring anywhere."""
-        return _FINAL_BONUS.get(ch, 0.0)
+        """Log-ratio of ``ch`` ending a paragraph versus occurring anywhere
+        (a Hangul syllable that ends a paragraph ends a word: :meth:`word_end`)."""
+        return _FINAL_BONUS.get(ch, self._ends.get(ch, 0.0))
 
     def contributions(self, text: str) -> list[float]:
         """Per-character terms of :meth:`total` (their sum is ``total(text)``)."""
@@ -277,6 +294,7 @@ class TextModel:
         ctx = self._ctx
         rest = self._lg_rest
         logp = self.logp
+        ends = self._ends
         scripts = self._scripts
         switch = _SWITCH_COST
         out: list[float] = []
@@ -298,6 +316,8 @@ class TextModel:
                 lp = logp(ch)
                 if ch in _QUESTION_MARKS and prev in _QUESTION_PARTICLES:
                     lp += QUESTION_BONUS
+                elif prev and ch in _WORD_GAP:
+                    lp += ends.get(prev, 0.0)
                 out.append(s + lp)
                 prev = ""
                 continue
@@ -384,8 +404,8 @@ def _load(path: Path) -> TextModel:
     if not raw.startswith(_MAGIC):
         raise ValueError(f"{path} is not a fixtext text model")
     off = len(_MAGIC)
-    qstep, lam, _unused, nu, nb, nc, ns, nt = struct.unpack_from("<dddIIIII", raw, off)
-    off += struct.calcsize("<dddIIIII")
+    qstep, lam, nu, nb, nc, ns, nt, ne = struct.unpack_from("<ddIIIIII", raw, off)
+    off += struct.calcsize("<ddIIIIII")
 
     def take(code: str, n: int) -> array.array:  # type: ignore[type-arg]
         nonlocal off
@@ -404,12 +424,15 @@ def _load(path: Path) -> TextModel:
     ctx = take("I", nc)
     simp = take("I", ns)
     trad = take("I", nt)
+    end_cp = take("I", ne)
+    end_val = take("h", ne)
     deq = [-i * qstep for i in range(65536)]
     uni = dict(zip(map(chr, ucp), map(deq.__getitem__, uval), strict=True))
     big = dict(zip(bk, map(deq.__getitem__, bv), strict=True))
     variants = dict.fromkeys(map(chr, simp), -1)
     variants.update(dict.fromkeys(map(chr, trad), 1))
-    return TextModel(uni, big, frozenset(map(chr, ctx)), lam, variants)
+    ends = {chr(c): v * qstep for c, v in zip(end_cp, end_val, strict=True)}
+    return TextModel(uni, big, frozenset(map(chr, ctx)), lam, variants, ends)
 
 
 # -- raw-bytes arbitration ------------------------------------------------

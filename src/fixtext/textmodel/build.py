@@ -6,10 +6,12 @@ only read as a zip file, never installed or imported; the built file is
 committed, so users need none of them)::
 
     .venv/bin/pip download wordfreq==3.1.1 --no-deps -d /tmp/pkgs
-    .venv/bin/python -m fixtext.textmodel.build /tmp/pkgs/wordfreq-3.1.1-py3-none-any.whl
+    .venv/bin/pip download langdetect==1.0.9 --no-deps --no-binary :all: -d /tmp/pkgs
+    .venv/bin/python -m fixtext.textmodel.build /tmp/pkgs/wordfreq-3.1.1-py3-none-any.whl \
+        /tmp/pkgs/langdetect-1.0.9.tar.gz
 
-(without the argument the wheel is downloaded into the temporary directory
-with ``pip download``).
+(without the arguments both are downloaded into the temporary directory
+with ``pip download``; the langdetect sdist is only read as a tar file).
 
 Provenance and licences (see ``docs/textmodel.md``):
 
@@ -29,6 +31,10 @@ Provenance and licences (see ``docs/textmodel.md``):
   README).  Each word's frequency is credited to each of its Hangul (Korean)
   or kana/Han (Japanese) characters and to each adjacent pair of them, as
   for jieba.  Only these aggregate character counts are shipped.
+* **Korean running-text pairs and word-end rates** come from langdetect
+  1.0.9's Korean profile (``langdetect/profiles/ko``: character n-gram
+  counts of Korean Wikipedia; Apache-2.0), see
+  :func:`_langdetect_hangul_pairs` and :func:`_hangul_word_ends`.
 * **Floors** for characters the word lists miss come from the membership of
   a character in the national standard character sets, which were
   themselves chosen by frequency: JIS X 0208 level 1 kanji (the 2,965
@@ -57,7 +63,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "data" / "model.bin.gz"
 
-MAGIC = b"FXTM2\n"
+MAGIC = b"FXTM3\n"
 
 #: Interpolation weight of the within-word bigram for a character seen as a
 #: left context.  0.5 halves the probability of an unseen pair (cross-word
@@ -77,6 +83,7 @@ QSTEP = 0.05
 CROSS_STARTERS = 40
 
 WORDFREQ_WHEEL = "wordfreq-3.1.1-py3-none-any.whl"
+LANGDETECT_SDIST = "langdetect-1.0.9.tar.gz"
 
 #: Log prior of Korean / Japanese text, added to the within-language
 #: character log-probabilities: fixtext's texts are mostly Chinese, so a
@@ -135,6 +142,69 @@ def download(requirement: str, filename: str, *pip_args: str) -> Path:  # pragma
 
 def _fetch_wordfreq() -> Path:  # pragma: no cover - network (package registry)
     return download("wordfreq==3.1.1", WORDFREQ_WHEEL)
+
+
+def _fetch_langdetect() -> Path:  # pragma: no cover - network (package registry)
+    return download("langdetect==1.0.9", LANGDETECT_SDIST, "--no-binary", ":all:")
+
+
+#: Pseudo-count pulling a syllable's word-end rate towards the mean (a
+#: syllable seen 50 times says little), and the range of the stored ratio.
+END_PRIOR = 50.0
+END_CLAMP = (-3.0, 1.5)
+
+
+def _langdetect_ko(sdist: Path) -> dict[str, int]:
+    import json
+    import tarfile
+
+    with tarfile.open(sdist) as tf:
+        member = next(m for m in tf.getmembers() if m.name.endswith("langdetect/profiles/ko"))
+        fh = tf.extractfile(member)
+        if fh is None:
+            raise ValueError(f"{sdist}: no Korean profile")
+        freq: dict[str, int] = json.load(fh)["freq"]
+    return freq
+
+
+def _hangul_word_ends(freq: Mapping[str, int]) -> dict[str, float]:
+    """log(P(word ends after c) / P(word ends after a syllable)) per Hangul c.
+
+    langdetect's profiles write every ASCII non-letter as a space, so the
+    bigram ``"c "`` counts c followed by a space, punctuation, a digit or
+    the end of a line: c ending a written word.  Korean words end in
+    particles and endings (은 는 을 를 의 다 고), so this separates the
+    syllables that share a lost last byte (은/을/의/이/인, EC 9D xx) as no
+    in-word pair can.  Kept when it moves the score by 0.2 nats or more."""
+    n_end = sum(n for g, n in freq.items() if len(g) == 2 and _is_hangul(g[0]) and g[1] == " ")
+    n_all = sum(n for g, n in freq.items() if len(g) == 1 and _is_hangul(g))
+    avg = n_end / n_all
+    out: dict[str, float] = {}
+    for g, n in freq.items():
+        if len(g) == 1 and _is_hangul(g):
+            rate = (freq.get(g + " ", 0) + END_PRIOR * avg) / (n + END_PRIOR)
+            v = min(END_CLAMP[1], max(END_CLAMP[0], math.log(rate / avg)))
+            if abs(v) >= MIN_GAIN:
+                out[g] = v
+    return out
+
+
+def _langdetect_hangul_pairs(freq: Mapping[str, int]) -> dict[tuple[str, str], float]:
+    """P(b | a) for Hangul syllables a, b adjacent in running Korean text.
+
+    langdetect's Korean profile (``langdetect/profiles/ko``) holds the
+    character 1-, 2- and 3-grams of Korean Wikipedia with their counts (the
+    rarest pruned).  Unlike wordfreq's MeCab-cut morphemes, its pairs run
+    across morpheme boundaries inside a written word (하|여, 국민|의), where
+    a Korean word ends in the particle or ending that a lost byte takes
+    (EC 9D xx is 은 을 의 이 인 일 ...).  The denominator is the syllable's
+    own count, so followers that are spaces, punctuation or pruned pairs keep
+    their share."""
+    out: dict[tuple[str, str], float] = {}
+    for gram, n in freq.items():
+        if len(gram) == 2 and _is_hangul(gram[0]) and _is_hangul(gram[1]) and freq.get(gram[0], 0) > 0:
+            out[(gram[0], gram[1])] = n / freq[gram[0]]
+    return out
 
 
 def _load_wordfreq(wheel: Path, name: str) -> list[tuple[str, float]]:
@@ -364,7 +434,22 @@ def _add_pairs(
     return {a for a in left if a in known}
 
 
-def build(wheel: Path | None = None) -> bytes:
+def _add_conditionals(
+    pairs: dict[int, float], cond: Mapping[tuple[str, str], float], logp: dict[str, float]
+) -> None:
+    """Like :func:`_add_pairs` for pairs given as P(b | a) directly."""
+    lg_rest = math.log(1 - LAMBDA)
+    for (a, b), p in cond.items():
+        if a not in logp or b not in logp:
+            continue
+        val = math.log(LAMBDA * p + (1 - LAMBDA) * math.exp(logp[b]))
+        if val - (logp[b] + lg_rest) >= MIN_GAIN:
+            key = ord(a) << 21 | ord(b)
+            if val > pairs.get(key, -99.0):
+                pairs[key] = val
+
+
+def build(wheel: Path | None = None, langdetect: Path | None = None) -> bytes:
     words = _load_jieba()
     words_all = words + _to_traditional(words)
     uni: Counter[str] = Counter()
@@ -405,12 +490,16 @@ def build(wheel: Path | None = None) -> bytes:
     pairs: dict[int, float] = {}
     left = _add_pairs(pairs, big, logp, uni)
     left |= _add_pairs(pairs, ko_big, logp, ko_uni, _boundary_pairs(ko_words, _is_hangul))
+    ko_freq = _langdetect_ko(langdetect or _fetch_langdetect())
+    ko_running = _langdetect_hangul_pairs(ko_freq)
+    _add_conditionals(pairs, ko_running, logp)
+    left |= {a for a, _b in ko_running if a in logp}
     left |= _add_pairs(
         pairs, ja_big, logp, ja_uni, _boundary_pairs(ja_words, _is_japanese), han_weight=math.exp(JA_OFFSET)
     )
     contexts = sorted(left)
     simp_only, trad_only = _variants()
-    return _pack(logp, pairs, contexts, simp_only, trad_only)
+    return _pack(logp, pairs, contexts, simp_only, trad_only, _hangul_word_ends(ko_freq))
 
 
 def _variants() -> tuple[list[str], list[str]]:
@@ -442,7 +531,12 @@ def _q(v: float) -> int:
 
 
 def _pack(
-    logp: dict[str, float], pairs: dict[int, float], contexts: list[str], simp: list[str], trad: list[str]
+    logp: dict[str, float],
+    pairs: dict[int, float],
+    contexts: list[str],
+    simp: list[str],
+    trad: list[str],
+    ends: dict[str, float],
 ) -> bytes:
     chars = sorted(logp)
     ucp = array.array("I", (ord(c) for c in chars))
@@ -453,16 +547,21 @@ def _pack(
     ctx = array.array("I", (ord(c) for c in contexts))
     sa = array.array("I", (ord(c) for c in simp))
     ta = array.array("I", (ord(c) for c in trad))
+    # word-end ratios: signed, stored as round(v / QSTEP) in int16
+    ec = array.array("I", (ord(c) for c in sorted(ends)))
+    ev = array.array("h", (round(ends[c] / QSTEP) for c in sorted(ends)))
+    arrays = (ucp, uval, bk, bv, ctx, sa, ta, ec, ev)
     if sys.byteorder != "little":
-        for a in (ucp, uval, bk, bv, ctx, sa, ta):
+        for a in arrays:
             a.byteswap()
-    header = struct.pack("<dddIIIII", QSTEP, LAMBDA, 0.0, len(ucp), len(bk), len(ctx), len(sa), len(ta))
-    raw = MAGIC + header + b"".join(a.tobytes() for a in (ucp, uval, bk, bv, ctx, sa, ta))
+    header = struct.pack("<ddIIIIII", QSTEP, LAMBDA, len(ucp), len(bk), len(ctx), len(sa), len(ta), len(ec))
+    raw = MAGIC + header + b"".join(a.tobytes() for a in arrays)
     return gzip.compress(raw, compresslevel=9, mtime=0)
 
 
 def main() -> None:
-    data = build(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
+    args = [Path(a) for a in sys.argv[1:3]]
+    data = build(*args)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_bytes(data)
     print(f"wrote {OUT} ({len(data):,} bytes)")
