@@ -324,3 +324,20 @@ def test_restatement_with_another_name_is_only_noted() -> None:
     result = fixtext.repair(text, passes=["near_duplicates"])
     assert result.text == text
     assert [e.kind for e in result.log.entries] == ["note"]
+
+
+def test_near_duplicates_keeps_a_wrapped_korean_line() -> None:
+    # A bill's summary and its body say the same thing, each hard-wrapped;
+    # unwrap does not join Korean, so each line is a "paragraph" here.  One
+    # line that restates a line of the summary but goes on into the next
+    # is no paragraph: removing it would cut the sentence (a note instead).
+    first = "지역 주민의 요청과 협의에 따라, 생활 환경 개선과 다양한 문화 활동을 위한 "
+    text = (
+        f"가. {first}\n시설을 새로 건립하려는 것임.\n\n"
+        "나. 사업비는 국가와 지방자치단체가 절반씩 부담함.\n\n"
+        f"{first}\n\n시설을 새로 건립하려는 것임.\n"
+    )
+    res = fixtext.repair(text, passes=["near_duplicates"])
+    assert res.text == text
+    notes = [e for e in res.log.entries if e.pass_name == "near_duplicates"]
+    assert notes and all(e.kind == "note" for e in notes) and "does not end a sentence" in notes[0].reason

@@ -366,6 +366,8 @@ class RepeatedParagraphs:
         return edits
 
 
+_HAN_KANA_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
 #: A line ending in one of these may end a paragraph.
 _PARAGRAPH_END = frozenset("。！？!?.…”’」』）)]：:；;")
 
@@ -996,11 +998,19 @@ class NearDuplicates:
             # a number or a Latin name the earlier lacks is another fact
             # (2021年 for 2020年; __sub__ for __add__ in a reference manual)
             new_numbers = set(_FACT.findall(keys[li])) - set(_FACT.findall(keys[ei]))
-            if c_later >= self.remove_threshold and not new_numbers:
+            # and a line that does not end a sentence may be one line of a
+            # wrapped paragraph that unwrap left: Korean, which it does not
+            # join (Chinese and Japanese lines are paragraphs by now, and
+            # may end without a mark: ● list items, a lead-in ——)
+            body = lines[li].text.rstrip()
+            ends = body[-1:] in _PARAGRAPH_END or _HAN_KANA_RE.search(body) is not None
+            if c_later >= self.remove_threshold and not new_numbers and ends:
                 removed[li] = f"{here} restates {there} ({c_later:.0%} of its 3-grams are there)"
                 continue
-            if c_later >= self.remove_threshold:
+            if c_later >= self.remove_threshold and new_numbers:
                 why = f"{here} restates {there} ({c_later:.0%}) but has other numbers"
+            elif c_later >= self.remove_threshold:
+                why = f"{here} restates {there} ({c_later:.0%}) but does not end a sentence"
             elif c_earlier >= self.remove_threshold:
                 why = f"{here} expands {there} ({c_earlier:.0%} of it is here)"
             else:
