@@ -575,3 +575,28 @@ def test_dictionary_fallback_only_for_pairs_it_knows() -> None:
     assert ctx.pairs.get("一们") is None and not model.has_pair("一们")  # premise
     assert _pair_cond(ctx, model, "一", "角") > _pair_cond(ctx, model, "一", "们")
     assert model.has_pair("门诊") and _pair_cond(ctx, model, "门", "诊") > ctx.cond("门", "诊")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 。五、 is A1 A3 CE E5 A1 A2: the lost A1 leaves A3 CE (a folded Ｎ,
+        # 'N'), and E5 A1 reads as 濉, which also looks like a junk byte
+        # before 、; the junk reading leaves '?N' and had won by 0.6 nats
+        "各项事业蓬勃发展,呈现出勃勃生机。五、第九届全国运动会将在广州举行。",
+        "其成员有国家情报局的一些负责人等。四、首批卫星发射成功。",
+        # a slip of two characters that falls back in step at a digit
+        "我们都有一个共同心願。到11月底,工程將全部完工。",
+    ],
+)
+def test_slip_after_a_sentence_that_asks_nothing(text: str) -> None:
+    data = text.encode("gbk")
+    bad = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
+    assert "?" in bad
+    assert fixtext.repair(bad, passes=["misaligned_gbk"]).text == text
+
+
+def test_question_mark_after_a_question_is_kept() -> None:
+    # the same shape after a question stays a question mark
+    for text in ("你们什么时候来?N公司的人已经到了。", "这是真的吗?K线图上看得很清楚。"):
+        assert fixtext.repair(text, passes=["misaligned_gbk"]).text == text

@@ -389,6 +389,13 @@ UNPAIRED_QUOTE_COST = 2.0
 #: followed by Han text or a closing bracket or quote (:func:`_asked_before`)
 #: is the page's folded ？; reading through it costs this much.
 QUESTION_KEPT_COST = 10.0
+#: ... and a '?' at a run's start after a sentence that asks nothing
+#: (``共同心願?5?11月``, ``生机?N濉⒌``) is likelier the slip's lost byte
+#: than a question mark: kept, it costs this much.  Without it the model
+#: finds ``?N`` (two cheap ASCII characters) as plausible as ``。五``, and a
+#: junk-byte reading that starts after the '?' and leaves it explains the
+#: run as well as the slip that explains the '?' too.
+NOT_ASKED_COST = 2.0
 #: The slip loses the first byte of a punctuation mark (row A1: 。、“”…);
 #: any other lost lead byte is this much less likely.
 OTHER_LEAD_COST = 6.0
@@ -945,6 +952,8 @@ class MisalignedGbk:
                 gain -= QUESTION_KEPT_COST * sum(
                     1 for k, c in enumerate(old[:2]) if c == "?" and _asked_before(line, anchor + k)
                 )
+                if old[:1] == "?" and not asks(line, anchor):
+                    gain += NOT_ASKED_COST
                 rest_l, rest_r = line[:anchor], line[end:]
                 gain += (
                     _unpaired_quotes(rest_l + kept + rest_r) - _unpaired_quotes(rest_l + repl + rest_r)
