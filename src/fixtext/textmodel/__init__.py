@@ -2,9 +2,11 @@
 
 A character unigram + within-word bigram model of Chinese (Simplified and
 Traditional) built from jieba's word frequencies and OpenCC's tables, and of
-Korean and Japanese built from wordfreq's word lists, plus class priors for
-everything else (ASCII, CJK punctuation, Latin letters, symbols, private
-use, U+FFFD).  Scoring is table lookups only.
+Korean and Japanese built from wordfreq's word lists (Korean also from
+langdetect's running-text n-grams: pairs across morphemes, and how often a
+syllable ends a word), plus class priors for everything else (ASCII, CJK
+punctuation, Latin letters, symbols, private use, U+FFFD).  Scoring is
+table lookups only.
 See ``docs/textmodel.md`` for provenance and ``build.py`` for the recipe.
 
 >>> m = get_model()
