@@ -770,3 +770,22 @@ def test_a_repaired_line_is_judged_by_its_width_in_the_input() -> None:
     text, _ = Pipeline([CjkMojibake(), Probe()]).run(doc)
     assert text.split("\n")[2] == "今年的粮食产量再创新高，"
     assert seen == {"with ctx": True, "without": False}
+
+
+def test_url_cut_by_the_wrap_is_joined_without_a_space() -> None:
+    import textwrap
+
+    para = (
+        "The maintainers published a detailed write-up of the incident, and the full timeline of "
+        "the outage is available at https://status.example.org/incidents/2024-03-17-database-failover.html "
+        "for anyone who wants to check how the replicas fell behind during the migration window. "
+        "A second report, https://www.example.org/, covers the follow-up work on monitoring."
+    )
+    other = (
+        "Readers asked whether the same problem could happen again, and the team answered that the "
+        "new alerting rules would page an engineer long before the replicas drifted that far apart."
+    )
+    for width in (30, 34, 41, 50):
+        text = textwrap.fill(para, width) + "\n\n" + textwrap.fill(other, width) + "\n"
+        want = para + "\n\n" + other + "\n"
+        assert fixtext.repair(text, passes=["unwrap", "trailing_whitespace"]).text == want, width

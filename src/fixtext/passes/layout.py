@@ -1349,6 +1349,8 @@ class _Unwrapper:
             # "3-|tuple", "utf-|8", "2011-|003": a wrapper broke at the
             # hyphen of a compound with digits; no typesetter splits a number
             return 0, "", "hyphenated word kept"
+        if _url_continues(ab, bb):
+            return 0, "", "URL cut at the line end"
         if not (_is_latin_char(x) and _is_latin_char(y)):
             if self.cjk:
                 return 0, "", ""
@@ -1387,6 +1389,48 @@ class _Unwrapper:
         if self.sep == "\n":
             edits.extend(_edge_blanks(self.text))
         return edits
+
+
+_SCHEME = r"(?:https?|ftps?|sftp|file|wss?|git|ssh|svn)://"
+_URL_START = re.compile(rf"(?:{_SCHEME}|www\.)", re.IGNORECASE)
+_URL_TAIL = re.compile(rf"(?<!\S)(?:{_SCHEME}|www\.)\S*\Z", re.IGNORECASE)
+_URL_INNER = re.compile(r"[/?=&#%~_.]")
+
+
+def _url_continues(a: str, b: str) -> bool:
+    """Does line ``a`` end inside a URL that line ``b`` goes on with?
+
+    A URL holds no space, so a wrap that cuts one (a long word broken where
+    the line is full, or a PDF's line end) is joined with nothing.  Only
+    when the next line's first word goes on like a URL: a path or query
+    (``ocert-2011-003.html``, ``org/advisories/``, ``.3/mro/``), or the
+    rest of a scheme cut inside (``ht`` | ``tps://…``).  A URL at a line end
+    followed by an ordinary word (``…python.org/`` | ``for``) or by a URL of
+    its own (a list of links) keeps its space.
+
+    >>> _url_continues("see http://ocert.org/advisories/", "ocert-2011-003.html for details")
+    True
+    >>> _url_continues("see https://www.python.org/", "for details.")
+    False
+    >>> _url_continues("release at https", "://www.python.org/download/")
+    True
+    >>> _url_continues("is available at ht", "tps://status.example.org/")
+    True
+    >>> _url_continues("http://a.example.org/first/page", "http://b.example.org/second")
+    False
+    """
+    if not b.strip() or not a.strip():
+        return False
+    head = b.split(None, 1)[0]
+    last = a.split()[-1]
+    if "://" in head and not _URL_START.match(head):
+        # the scheme cut inside: the two halves make one
+        m = _URL_START.match(last + head)
+        return m is not None and len(last) < m.end()
+    if not _URL_TAIL.search(a) or _URL_START.match(head):
+        return False
+    core = head.rstrip(".,;:!?)\"'”’")
+    return _URL_INNER.search(core) is not None
 
 
 def _edge_blanks(text: str) -> list[Edit]:
