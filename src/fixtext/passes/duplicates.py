@@ -53,6 +53,8 @@ from ..core import ConfigError, Context, Edit
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RE = re.compile(f"[{_HAN}]")
 _KANA_HANGUL_RE = re.compile("[\u3040-\u30ff\uac00-\ud7af]")
+#: Text whose hard wraps unwrap joins (Chinese, Japanese; not Korean).
+_HAN_KANA_RE = re.compile(f"[{_HAN}\u3040-\u30ff]")
 
 # Punctuation that differs only in width or in script convention between
 # two copies of the same paragraph (one scraped from the web page, one from
@@ -366,8 +368,6 @@ class RepeatedParagraphs:
         return edits
 
 
-_HAN_KANA_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-
 #: A line ending in one of these may end a paragraph.
 _PARAGRAPH_END = frozenset("。！？!?.…”’」』）)]：:；;")
 
@@ -394,8 +394,12 @@ def _whole_paragraphs(text: str, lines: list[_Line], first: int, last: int) -> b
         return bool(body) and body[-1] in _PARAGRAPH_END
 
     if any(_HAN_RE.search(ln.text) or _KANA_HANGUL_RE.search(ln.text) for ln in lines[first : last + 1]):
-        # CJK text: unwrap has joined its wrapped lines before this pass,
-        # and a paragraph may end without a mark (^^, a list item)
+        # CJK text: a paragraph may end without a mark (^^, a list item),
+        # and unwrap has joined Chinese and Japanese wraps before this pass.
+        # Korean wraps it does not join: near_duplicates only notes a Korean
+        # line that does not end a sentence (a blank line between wrapped
+        # lines, as PDF extractions of Korean bills have, would pass the
+        # Latin test anyway).
         return True
     if not break_after(last):
         return False  # the run's last line goes on into the next one

@@ -141,10 +141,10 @@ class ConverterResidue:
 _QMARK_RUN = re.compile(r"\?+")
 _CJK = re.compile(f"[{_HAN}\u3000-\u303f\uff01-\uff5e\u2018-\u201d\u2026\u2014\u25a0-\u25ff\u25cf]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
-# Sentence-final particles after which a '?' is a (width-folded) question mark.
 #: A paragraph indented with '?': the page saved &nbsp; as '?'.  (A run of
 #: '?' between words is no evidence by itself: informal text writes ``???``.)
 _NBSP_EVIDENCE = re.compile(r"(?m)^\?+(?=[^\n?])")
+#: Sentence-final particles after which a '?' is a (width-folded) question mark.
 _QUESTION_BEFORE = frozenset("嗎吗呢吧麼么嘛乎哪誰谁何啊呀")
 #: What makes a Chinese sentence a question: an interrogative word
 #: (为什么, 如何, 哪, 谁, 是否, 难道, 几时 …), a question particle (吗, 呢,

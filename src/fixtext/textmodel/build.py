@@ -419,25 +419,20 @@ def _add_pairs(
     left: dict[str, float] = defaultdict(float)
     for (a, _b), n in counts.items():
         left[a] += n
-    lg_rest = math.log(1 - LAMBDA)
-    for (a, b), n in counts.items():
-        if a not in logp or b not in logp or a not in known or b not in known:
-            continue
-        pb = math.exp(logp[b])
-        cond = n / left[a] * (han_weight if _is_han(b) else 1.0)
-        val = math.log(LAMBDA * cond + (1 - LAMBDA) * pb)
-        fallback = logp[b] + lg_rest
-        if val - fallback >= MIN_GAIN:
-            key = ord(a) << 21 | ord(b)
-            if val > pairs.get(key, -99.0):
-                pairs[key] = val
+    cond = {
+        (a, b): n / left[a] * (han_weight if _is_han(b) else 1.0)
+        for (a, b), n in counts.items()
+        if a in known and b in known
+    }
+    _add_conditionals(pairs, cond, logp)
     return {a for a in left if a in known}
 
 
 def _add_conditionals(
     pairs: dict[int, float], cond: Mapping[tuple[str, str], float], logp: dict[str, float]
-) -> None:
-    """Like :func:`_add_pairs` for pairs given as P(b | a) directly."""
+) -> set[str]:
+    """Store the interpolated log P(b|a) of pairs given as P(b|a), as
+    :func:`_add_pairs` does; returns their left contexts."""
     lg_rest = math.log(1 - LAMBDA)
     for (a, b), p in cond.items():
         if a not in logp or b not in logp:
@@ -447,6 +442,7 @@ def _add_conditionals(
             key = ord(a) << 21 | ord(b)
             if val > pairs.get(key, -99.0):
                 pairs[key] = val
+    return {a for a, _b in cond if a in logp}
 
 
 def build(wheel: Path | None = None, langdetect: Path | None = None) -> bytes:
@@ -491,9 +487,7 @@ def build(wheel: Path | None = None, langdetect: Path | None = None) -> bytes:
     left = _add_pairs(pairs, big, logp, uni)
     left |= _add_pairs(pairs, ko_big, logp, ko_uni, _boundary_pairs(ko_words, _is_hangul))
     ko_freq = _langdetect_ko(langdetect or _fetch_langdetect())
-    ko_running = _langdetect_hangul_pairs(ko_freq)
-    _add_conditionals(pairs, ko_running, logp)
-    left |= {a for a, _b in ko_running if a in logp}
+    left |= _add_conditionals(pairs, _langdetect_hangul_pairs(ko_freq), logp)
     left |= _add_pairs(
         pairs, ja_big, logp, ja_uni, _boundary_pairs(ja_words, _is_japanese), han_weight=math.exp(JA_OFFSET)
     )
