@@ -789,3 +789,26 @@ def test_url_cut_by_the_wrap_is_joined_without_a_space() -> None:
         text = textwrap.fill(para, width) + "\n\n" + textwrap.fill(other, width) + "\n"
         want = para + "\n\n" + other + "\n"
         assert fixtext.repair(text, passes=["unwrap", "trailing_whitespace"]).text == want, width
+
+
+def test_url_longer_than_the_line_is_rejoined_from_all_its_pieces() -> None:
+    # textwrap's break_long_words cuts a URL longer than the width into
+    # three or more pieces, anywhere: inside the scheme (https:/ | /arch…),
+    # after it (https | ://…), and between pieces that hold no scheme
+    # (le.net/collections/registers/v | olume-12/…)
+    import textwrap
+
+    para = (
+        "The transcription notes for this volume are kept with the scans at "
+        "https://archive.example.net/collections/registers/volume-12/page-0345.html "
+        "and are updated whenever a reading is disputed by a volunteer or corrected by the archivist, "
+        "who signs and dates every change she makes."
+    )
+    other = (
+        "Later readers can follow the history of a name from the first guess to the accepted "
+        "reading in the register, and ask for a scan of any page they doubt."
+    )
+    want = para + "\n\n" + other + "\n"
+    for width in range(24, 74):
+        text = textwrap.fill(para, width) + "\n\n" + textwrap.fill(other, width) + "\n"
+        assert fixtext.repair(text, passes=["unwrap", "trailing_whitespace"]).text == want, width

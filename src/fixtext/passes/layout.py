@@ -871,6 +871,7 @@ class _Unwrapper:
         self._runs: set[str] | None = None
         self._english: bool | None = None
         self._typeset: bool | None = None
+        self._url_open: dict[int, bool] = {}  # line index -> starts inside a cut URL
         self.a_first = True  # is line A the first line of its paragraph?
         self.inline_items = sum(len(_INLINE_ITEM.findall(ln.body[1:])) for ln in nonblank) >= 2
         # long prose lines that end mid-sentence: rare in a document whose
@@ -1158,10 +1159,19 @@ class _Unwrapper:
                     self.heading_like(a) and (a is blk[0] or _ends_block(self.lines[a.index - 1].body or "."))
                 )
             )
+            # A short paragraph of whole sentences (``…held by the frame.`` /
+            # ``Also, …finalized.`` / ``This helps … (for example`` / ``when``)
+            # has few mid-sentence breaks, but a full line at every break
+            # is the wrapper's doing: lines that each end a sentence reach
+            # the width together only by chance.  One break that goes on
+            # in lower case inside the sentence settles it.
+            every_full = (
+                len(breaks) >= 2 and len(pairs) >= len(blk) - 1 and any(b.body[0].islower() for a, b in mid)
+            )
             if (
                 pairs
                 and 2 * len(pairs) >= len(blk) - 1
-                and 2 * len(mid) >= len(pairs)
+                and (2 * len(mid) >= len(pairs) or every_full)
                 and short * 10 <= len(breaks)
             ):
                 good.append(blk)
@@ -1314,6 +1324,31 @@ class _Unwrapper:
             self._vocab = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", self.text)}
         return self._vocab
 
+    def url_cut(self, a: _Line, b: _Line) -> bool:
+        """Is the break between lines A and B inside a URL (:func:`_url_continues`)?
+
+        A line that is one chunk and goes on a URL cut before it is a middle
+        piece of that URL (``open_url``); such chains are walked back to
+        their first line, remembering each line's answer (``_url_open``).
+        """
+        chain: list[_Line] = []
+        x = a
+        while x.index not in self._url_open:
+            chain.append(x)
+            if any(c.isspace() for c in x.body) or x.index == 0:
+                self._url_open[x.index] = False
+                break
+            p = self.lines[x.index - 1]
+            if p.blank or p.protected:
+                self._url_open[x.index] = False
+                break
+            x = p
+        for line in reversed(chain):
+            if line.index not in self._url_open:
+                p = self.lines[line.index - 1]
+                self._url_open[line.index] = _url_continues(p.body, line.body, self._url_open[p.index])
+        return _url_continues(a.body, b.body, self._url_open[a.index])
+
     def joiner(self, a: _Line, b: _Line) -> tuple[int, str, str]:
         """(characters of A to drop at its end, text to insert, note)."""
         ab, bb = a.body, b.body
@@ -1349,7 +1384,7 @@ class _Unwrapper:
             # "3-|tuple", "utf-|8", "2011-|003": a wrapper broke at the
             # hyphen of a compound with digits; no typesetter splits a number
             return 0, "", "hyphenated word kept"
-        if _url_continues(ab, bb):
+        if self.url_cut(a, b):
             return 0, "", "URL cut at the line end"
         if not (_is_latin_char(x) and _is_latin_char(y)):
             if self.cjk:
@@ -1393,20 +1428,30 @@ class _Unwrapper:
 
 _SCHEME = r"(?:https?|ftps?|sftp|file|wss?|git|ssh|svn)://"
 _URL_START = re.compile(rf"(?:{_SCHEME}|www\.)", re.IGNORECASE)
-_URL_TAIL = re.compile(rf"(?<!\S)(?:{_SCHEME}|www\.)\S*\Z", re.IGNORECASE)
+#: (``://…`` at a word's start: the scheme stayed on the line before)
+_URL_TAIL = re.compile(rf"(?<!\S)(?:{_SCHEME}|www\.|://)\S*\Z", re.IGNORECASE)
 _URL_INNER = re.compile(r"[/?=&#%~_.]")
 
 
-def _url_continues(a: str, b: str) -> bool:
+def _url_continues(a: str, b: str, open_url: bool = False) -> bool:
     """Does line ``a`` end inside a URL that line ``b`` goes on with?
 
     A URL holds no space, so a wrap that cuts one (a long word broken where
     the line is full, or a PDF's line end) is joined with nothing.  Only
     when the next line's first word goes on like a URL: a path or query
-    (``ocert-2011-003.html``, ``org/advisories/``, ``.3/mro/``), or the
-    rest of a scheme cut inside (``ht`` | ``tps://…``).  A URL at a line end
+    (``ocert-2011-003.html``, ``org/advisories/``, ``.3/mro/``), also when
+    the URL's scheme was left on the line before (``https`` |
+    ``://…/releases/2`` | ``.3/mro/``), or the rest of a scheme cut inside
+    (``ht`` | ``tps://…``).  A URL at a line end
     followed by an ordinary word (``…python.org/`` | ``for``) or by a URL of
     its own (a list of links) keeps its space.
+
+    ``open_url``: line ``a`` is one chunk that goes on a URL cut at the end
+    of the line before it (a URL cut into three lines or more,
+    ``…archive.examp`` | ``le.net/collections/v`` | ``olume-12/…``).
+    The piece after a cut needs a path character too: a URL that ends
+    exactly at the width, then ``and are``, looks just like ``…/page-0345.``
+    cut before ``html and``; the second keeps a space it should not.
 
     >>> _url_continues("see http://ocert.org/advisories/", "ocert-2011-003.html for details")
     True
@@ -1418,16 +1463,23 @@ def _url_continues(a: str, b: str) -> bool:
     True
     >>> _url_continues("http://a.example.org/first/page", "http://b.example.org/second")
     False
+    >>> _url_continues("://www.python.org/download/releases/2", ".3/mro/.")
+    True
+    >>> _url_continues("the scans at https:/", "/archive.example.net/coll")
+    True
+    >>> _url_continues("le.net/collections/registers/v", "olume-12/page-0345.html", open_url=True)
+    True
     """
     if not b.strip() or not a.strip():
         return False
     head = b.split(None, 1)[0]
     last = a.split()[-1]
-    if "://" in head and not _URL_START.match(head):
-        # the scheme cut inside: the two halves make one
-        m = _URL_START.match(last + head)
-        return m is not None and len(last) < m.end()
-    if not _URL_TAIL.search(a) or _URL_START.match(head):
+    if _URL_START.match(head):
+        return False  # a URL of its own
+    m = _URL_START.match(last + head)
+    if m is not None and len(last) < m.end():
+        return True  # the scheme cut inside: the two halves make one
+    if not (open_url or _URL_TAIL.search(a)):
         return False
     core = head.rstrip(".,;:!?)\"'”’")
     return _URL_INNER.search(core) is not None
