@@ -600,3 +600,28 @@ def test_question_mark_after_a_question_is_kept() -> None:
     # the same shape after a question stays a question mark
     for text in ("你们什么时候来?N公司的人已经到了。", "这是真的吗?K线图上看得很清楚。"):
         assert fixtext.repair(text, passes=["misaligned_gbk"]).text == text
+
+
+@pytest.mark.parametrize(
+    ("clean", "idiom"),
+    [
+        ("登上山顶,大家顿觉心旷神怡,疲劳一扫而光。", "心旷神怡"),
+        ("湖边风景如画,游客们流连忘返,久久不愿离去。", "风景如画"),
+        ("他做事一向谨小慎微,从不出差错。", "谨小慎微"),
+        ("这篇文章写得言简意赅,读来令人回味。", "言简意赅"),
+    ],
+)
+def test_lost_byte_at_an_idioms_end_is_read_from_the_whole_idiom(clean: str, idiom: str) -> None:
+    # A straddling annotation inside an idiom's last character, before a
+    # comma: the pair it matched (the third character's trail byte and the
+    # fourth's lead byte) gives the lead byte, the trail byte is lost before
+    # ','.  Only the idiom's three characters before the slot pick the
+    # character (如画, not 如火; 慎微, not 慎为), and a character rare on its
+    # own (赅, 怡) is a candidate where it completes a word.
+    data = clean.encode("gbk")
+    k = len(clean[: clean.index(idiom) + 3].encode("gbk"))  # the fourth character's lead byte
+    straddled = data[k - 1 : k + 1].decode("gbk")
+    damaged = damage_decode(insert_pinyin(data, [straddled]))
+    assert "?" in damaged and "(" not in damaged
+    out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
+    assert out == clean

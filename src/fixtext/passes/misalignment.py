@@ -476,6 +476,25 @@ def _usable(ch: str, model: Any) -> bool:
     return not model.is_rare(ch) or ch in _PUNCT_PRIOR
 
 
+def _in_word(left: str, ch: str, right: str, lex: Any) -> bool:
+    """Does ``ch``, rare on its own, make a word of the lexicon with its neighbours?
+
+    A character the model calls rare (眩, 矗) is no candidate for a lost
+    byte by itself, but the words it belongs to are ordinary (头昏目眩,
+    目眩): where the text around the slot spells such a word, it is one.
+    """
+    if not _is_han(ch):
+        return False
+    words = lex.logp
+    for i in range(max(0, len(left) - 3), len(left) + 1):
+        head = left[i:] + ch
+        for j in range(0, min(len(right), 4 - len(head)) + 1):
+            w = head + right[:j]
+            if len(w) >= 2 and w in words:
+                return True
+    return False
+
+
 #: A recovered character of the other script than the line's (a
 #: Simplified-only character in Traditional text) costs this much.
 SCRIPT_MISMATCH_COST = 3.0
@@ -553,7 +572,7 @@ def fill(
         best: tuple[float, str, float] | None = None
         scores: list[tuple[float, str]] = []
         for ch, cost in _candidates(s):
-            if not _usable(ch, model):
+            if not _usable(ch, model) and not (lex is not None and _in_word(lwide, ch, rwide, lex)):
                 continue
             if last_reads is not None and nxt is None and not is_reading(ch, last_reads):
                 continue
@@ -865,6 +884,9 @@ class MisalignedGbk:
                 if end > len(line):
                     end = len(line)
                 left = line[max(0, anchor - 2) : anchor]
+                # fill() reads three characters before the run for the word
+                # lexicon (兢兢业 + ? : the idiom 兢兢业业 needs all three)
+                wide = line[max(0, anchor - 3) : anchor]
                 # An aligned annotation that the out-of-step decoder split
                 # ('?' swallowed its '('): once realigned it follows the
                 # character it annotates (which its reading constrains), and
@@ -875,8 +897,8 @@ class MisalignedGbk:
                 if ann and slots and not isinstance(slots[-1], str):
                     filled = fill(
                         slots,
-                        left,
-                        line[ann.end() : ann.end() + 2],
+                        wide,
+                        line[ann.end() : ann.end() + 3],
                         model,
                         ann.group(1),
                         script,
@@ -888,8 +910,8 @@ class MisalignedGbk:
                     doubts = []
                     filled = fill(
                         slots,
-                        left,
-                        line[end : end + 2],
+                        wide,
+                        line[end : end + 3],
                         model,
                         script=script,
                         doc_pairs=doc_pairs,
