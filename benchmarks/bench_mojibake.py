@@ -1,6 +1,6 @@
 """Restore rate of cjk_mojibake on generated East-Asian mojibake, per chain.
 
-    python benchmarks/bench_mojibake.py [--cases 2400] [--seed 7] [--show 5]
+    python benchmarks/bench_mojibake.py [--cases 2400] [--seed 7] [--show 5] [--gbk-reader gbk]
 
 Texts (none of them dev cases, none used to build the text model):
 CPython's ``test/cjkencodings/*-utf8.txt`` (real Chinese and Japanese prose,
@@ -113,7 +113,7 @@ def truncated_truth(text: str, writer: str, cut: int) -> str:
     return "".join(out)
 
 
-def cases(n: int, seed: int) -> list[tuple[str, str, str, str]]:
+def cases(n: int, seed: int, gbk_reader: str = "gb18030") -> list[tuple[str, str, str, str]]:
     rng = random.Random(seed)
     src = sources()
     out: list[tuple[str, str, str, str]] = []
@@ -123,6 +123,8 @@ def cases(n: int, seed: int) -> list[tuple[str, str, str, str]]:
         lang = rng.choice([lang for lang in LANG_CHAINS if src.get(lang)])
         chain = rng.choice(LANG_CHAINS[lang])
         writer, reader = CHAINS[chain]
+        if reader == "gb18030":
+            reader = gbk_reader
         shape = rng.choices(["plain", "double", "truncated", "partial"], [5, 1, 1, 2])[0]
         if shape == "double" and chain not in DOUBLE:
             shape = "plain"
@@ -154,8 +156,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--show", type=int, default=0)
     ap.add_argument("--calibration", action="store_true", help="also: accuracy of edits per confidence band")
+    ap.add_argument(
+        "--gbk-reader",
+        choices=["gb18030", "gbk"],
+        default="gb18030",
+        help="the *_as_gbk chains' reader: gb18030 maps GBK's user-defined rows to private use (browsers, "
+        "Windows), gbk loses them to U+FFFD (Python's codec, iconv); the same cases either way",
+    )
     args = ap.parse_args(argv)
-    data = cases(args.cases, args.seed)
+    data = cases(args.cases, args.seed, args.gbk_reader)
     stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     shown: dict[str, int] = defaultdict(int)
     t0 = time.perf_counter()

@@ -215,13 +215,17 @@ def _plausible_input(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     """The span could be mojibake at all: enough suspicious characters (or
     Han text that makes no words) and not a decorative run of one or two
     repeated characters (━━━━, ※※※)."""
-    if len(set(s)) < 3:
-        return False
     # Decorations repeat one character (━━━━, ★★★★ あ); mojibake of prose
     # does not: even 锛侊紒锛侊紒 (！！！！ as UTF-8 read as GBK) is a third
     # each, and Latin soup's commonest letter is ~10%.
     if len(s) >= 5 and max(s.count(c) for c in set(s)) > 0.4 * len(s):
         return False
+    if len(set(s)) < 3:
+        # Two characters are little evidence: a span of two, both
+        # suspicious (鍐呭, 内容 cut short), may be tried; the reversal must
+        # still win by the usual margins (垃圾 and a rare name's 喆堃 are
+        # words of rare characters in clean text).
+        return len(s) == 2 and s[0] != s[1] and _suspicious_share(s, model) >= 1.0
     return _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE or _wordless_han(s, model)
 
 
@@ -861,6 +865,12 @@ def _repair_line(
                         continue
                     lay2 = reverse_layer(t1, writer, reader, model, at_end=True, strict=True, hint=hint)
                     if lay2 is None or lay2.text == t1:
+                        continue
+                    if sum(1 for c in lay2.text if c.isalpha()) < 2:
+                        # Three layers shrink a text to a third of its
+                        # characters; one that leaves no word (``。`` from
+                        # six characters of 内容很好 cut short) explains
+                        # the garbage away instead of reading it.
                         continue
                     cost = sum(chain_cost(w, r) for w, r in path) + chain_cost(writer, reader)
                     if cost and len(line) < SHORT_LINE:

@@ -24,6 +24,7 @@ import bisect
 import codecs
 import itertools
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -936,8 +937,29 @@ def _utf8_choices(buf: bytearray, p: int, cluster: list[int]) -> tuple[int, ...]
 DELETABLE = (0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xAD, 0xA0)
 
 
+def _gbk_drops(v: int, nxt: int | None) -> bool:
+    """Does a GBK reader with errors='ignore' drop byte ``v`` read before ``nxt``?
+
+    A strict GBK decoder (Python's ``gbk``, ``iconv -c``) drops a byte that
+    cannot lead a character with the byte after it (80, a lead of the
+    user-defined rows before A1-FE: 内容's E5 AE B9 loses AE) and then reads
+    on from that next byte.
+    """
+    if nxt is None:
+        return True  # a lone lead byte at the end
+    try:
+        bytes([v, nxt]).decode("gbk")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def restore_deleted(
-    buf: bytearray, model: TextModel, line_end: bool = False
+    buf: bytearray,
+    model: TextModel,
+    line_end: bool = False,
+    reader: str = LATIN1X,
+    starts: frozenset[int] = frozenset(),
 ) -> tuple[bytearray, list[tuple[int, int, float]]]:
     """Re-insert single deleted continuation bytes into UTF-8 ``buf``.
 
@@ -945,6 +967,12 @@ def restore_deleted(
     for each insertion.  ``line_end``: the bytes end where the line does, so
     a character completed there is judged as a line's last (its
     ``final_bonus``: ``還來嗎？`` cut to EF BC, not ``還來嗎，``).
+
+    ``reader``: a Latin reader's bytes were deleted as invisible characters
+    (:data:`DELETABLE`); a GBK-family reader's (``gb18030``) were dropped by
+    a decoder with errors='ignore', where it was about to read a character
+    (``starts``: the offsets in ``buf`` where the reader's characters begin)
+    and could not (:func:`_gbk_drops`).
     """
     out = bytearray()
     inserted: list[tuple[int, int, float]] = []
@@ -983,7 +1011,21 @@ def restore_deleted(
         for j in range(1, k + 2):
             # At the very end the missing byte may also have been cut off:
             # then it is any continuation byte, not only a deletable one.
-            values = range(0x80, 0xC0) if at_end and j == k + 1 else DELETABLE
+            if at_end and j == k + 1:
+                if reader != LATIN1X:
+                    # (a GBK reading cut short: reverse_layer's missing
+                    # tail, not a dropped byte; the line may also just end
+                    # where a wrap split the character)
+                    continue
+                values: Iterable[int] = range(0x80, 0xC0)
+            elif reader == LATIN1X:
+                values = DELETABLE
+            elif pos + j in starts and pos + j < n_buf and buf[pos + j] not in b" \t\r\n":
+                # (before white space the character more likely goes on
+                # past a line break: a wrap split its bytes, 骞 | 呭 for 幅)
+                values = [v for v in range(0x80, 0xC0) if _gbk_drops(v, buf[pos + j])]
+            else:
+                continue
             for v in values:
                 cand = seq[:j] + bytes([v]) + seq[j:]
                 try:
@@ -1011,6 +1053,14 @@ def restore_deleted(
 
 #: See reverse_layer: the score above which a reading is worth filling.
 _PLAUSIBLE = -9.0
+#: Bytes of a reading short enough to be filled whether plausible or not.
+_SHORT_FILL = 24
+#: GBK's user-defined rows as a GB18030 reader maps them (AAA1-AFFE,
+#: F8A1-FEFE, A140-A7A0): such a character shows the reader kept them.
+_GBK_PUA = re.compile("[\ue000-\ue765]")
+#: Nats by which reading lost bytes as a strict GBK decoder's must beat
+#: reading them as a GB18030 one's (see reverse_layer).
+STRICT_GBK_MARGIN = 2.0
 
 
 # -- one layer ----------------------------------------------------------
@@ -1043,6 +1093,7 @@ def reverse_layer(
     hint: frozenset[str] = frozenset(),
     _euro80: bool = False,
     _both: bool = True,
+    _loss: str | None = None,
 ) -> Layer | None:
     """decode_writer(encode_reader(text)) with lost/cut bytes filled.
 
@@ -1066,6 +1117,44 @@ def reverse_layer(
             return (sum(1 for c in lay.text if "\udc80" <= c <= "\udcff") + lay.lost, -model.score(lay.text))
 
         return lay_a if bad(lay_a) <= bad(lay_b) else lay_b
+    if reader == "gb18030" and _loss is None and "\ufffd" in text and not _GBK_PUA.search(text):
+        # Which GBK reader lost the bytes?  One that maps the user-defined
+        # rows to private use (GB18030, browsers, Windows) loses few; a strict
+        # one (Python's ``gbk``, iconv) loses those rows too: 内容 is
+        # ``鍐呭\ue190`` to the first and ``鍐呭��`` to the second.  A line
+        # without private-use characters may be either: read it both ways,
+        # and take the strict reading when the text is clearly better (the
+        # wider choice of lost bytes always scores at least as well).
+        lay_a = reverse_layer(
+            text,
+            writer,
+            reader,
+            model,
+            at_end=at_end,
+            strict=strict,
+            hint=hint,
+            _euro80=_euro80,
+            _both=_both,
+            _loss=reader,
+        )
+        lay_b = reverse_layer(
+            text,
+            writer,
+            reader,
+            model,
+            at_end=at_end,
+            strict=strict,
+            hint=hint,
+            _euro80=_euro80,
+            _both=_both,
+            _loss="gbk",
+        )
+        if lay_a is None or lay_b is None or lay_a.text == lay_b.text:
+            return lay_a or lay_b
+        if model.total(lay_b.text) > model.total(lay_a.text) + STRICT_GBK_MARGIN:
+            return lay_b
+        return lay_a
+    loss = _loss or reader
     enc = encode_reader(text, "gb18030-80" if _euro80 else reader)
     if enc is None:
         return None
@@ -1073,11 +1162,13 @@ def reverse_layer(
     starts = enc.starts
     wild = enc.wild
     restored: list[Guess] = []
-    if writer == "utf-8" and reader == LATIN1X:
+    # (a GBK reader that dropped bytes wrote no U+FFFD: with errors='replace'
+    # the bytes it could not read are the wildcards instead)
+    if writer == "utf-8" and (reader == LATIN1X or (reader == "gb18030" and not wild)):
         try:
             buf.decode("utf-8")
         except UnicodeDecodeError:
-            buf, ins = restore_deleted(buf, model, at_end)
+            buf, ins = restore_deleted(buf, model, at_end, reader, frozenset(starts))
             if ins:
                 qs = [q for q, _v, _p in ins]
 
@@ -1141,25 +1232,28 @@ def reverse_layer(
                     inner = (writer, reader)
         # (judged on the whole, or on one long valid stretch: a garbled span
         # inside clean text reads as text only there)
+        # A short text whose every character lost a byte (中文 read as GBK:
+        # 涓�鏂�) has nothing intact to judge: filling it costs little.
         if inner is None and (
             intact_score > _PLAUSIBLE
             or any(len(seg) >= 6 and model.score(seg) > _PLAUSIBLE for seg in probe_text.split("\ufffd"))
+            or len(buf) <= _SHORT_FILL
         ):
             prof = profile_of(probe_text, model, hint)
-            buf, guesses, unfilled = fill_lost(buf, wild, writer, reader, model, missing, at_end, prof)
+            buf, guesses, unfilled = fill_lost(buf, wild, writer, loss, model, missing, at_end, prof)
             if at_end and wild and not missing and not unfilled:
                 # Only now, the lost bytes filled, does the structure show
                 # whether the last character was cut short.
                 extra = _missing_tail(bytes(buf), writer)
                 if 0 < extra <= 3:
-                    buf, more, _ = fill_lost(buf, [], writer, reader, model, extra, at_end, prof)
+                    buf, more, _ = fill_lost(buf, [], writer, loss, model, extra, at_end, prof)
                     guesses += more
         elif wild:
             # Not text (yet).  Bytes the damage itself determines are filled
             # all the same; for a double chain the text the next reversal
             # makes judges the others.
             buf, guesses, unfilled = fill_lost(
-                buf, wild, writer, reader, model, certain_only=inner is None, inner=inner
+                buf, wild, writer, loss, model, certain_only=inner is None, inner=inner
             )
         else:
             unfilled = list(wild)
