@@ -556,3 +556,18 @@ def test_layered_reading_must_leave_words() -> None:
     out = fixtext.repair(bad).text
     assert sum(c.isalpha() for c in out) >= 2
     assert out.startswith("内容很")
+
+
+def test_latin_words_and_cjk_read_as_cp1252_in_one_line() -> None:
+    # A whole line of UTF-8 read as cp1252: its Latin words come back with
+    # their accents (café), which are text, not debris left by the reading
+    for text in ("café 内容", "São Paulo 的天气", "naïve 内容 ok"):
+        bad = text.encode("utf-8").decode("cp1252")
+        assert fixtext.repair(bad).text == text, bad
+
+
+def test_strict_gbk_reading_is_named_in_the_log() -> None:
+    bad = "内容，我们".encode().decode("gbk", "ignore")
+    r = fixtext.repair(bad)
+    assert r.text == "内容，我们"
+    assert any("strict gbk" in e.reason and "dropped without a trace" in e.reason for e in r.log.entries)

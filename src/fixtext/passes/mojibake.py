@@ -388,6 +388,9 @@ def _clean_output(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     also what keeps the pipeline at a fixed point): few suspicious characters
     and mostly letters, not a run of symbols (．´“ from random rare Han)."""
     s = s.replace("\ufffd", "")  # an honest loss marker, not debris
+    # an accented letter inside a Latin word (café 内容: the line was UTF-8
+    # read as cp1252 as a whole) is text, not debris
+    s = _LATIN_WORD_ACCENT.sub("", s)
     # Just under the input gate (MIN_SUSPICIOUS_SHARE): what we write is
     # never taken for mojibake by the next round.
     if _suspicious_share(s, model) >= MIN_SUSPICIOUS_SHARE - 0.02:
@@ -398,6 +401,8 @@ def _clean_output(s: str, model) -> bool:  # type: ignore[no-untyped-def]
     letters = sum(1 for ch in high if ch.isalpha() or ch in _PROSE_MARKS)
     return not high or letters >= 0.6 * len(high)
 
+
+_LATIN_WORD_ACCENT = re.compile("(?<=[A-Za-z])[\u00c0-\u024f]|[\u00c0-\u024f](?=[A-Za-z])")
 
 _PROSE_MARKS = frozenset("，。、：；！？（）《》「」『』")
 
@@ -1192,6 +1197,8 @@ def _reason(layer) -> str:  # type: ignore[no-untyped-def]
     from ..textmodel.reverse import LATIN1X
 
     reader = "latin-1/cp1252" if layer.reader == LATIN1X else layer.reader
+    if layer.strict_gbk:
+        reader = "strict gbk (user-defined rows lost, not private use)"
     return f"{layer.writer} bytes decoded as {reader}"
 
 
@@ -1220,7 +1227,8 @@ def _split_edits(line, layer, sel, conf):  # type: ignore[no-untyped-def]
                 why = f"{reason}; end cut off, completion chosen by the text model (p={post:.2f})"
                 c = round(min(conf, 0.95 * _guess_confidence(post, layer.text[j0:j1], cut=True)), 3)
             else:
-                why = f"{reason}; a byte lost to U+FFFD, chosen by the text model (p={post:.2f})"
+                how = "lost to U+FFFD" if "\ufffd" in line[i0:i1] else "dropped without a trace"
+                why = f"{reason}; a byte {how}, chosen by the text model (p={post:.2f})"
                 c = round(min(conf, _guess_confidence(post, layer.text[j0:j1])), 3)
             edits.append(Edit(i0, i1, layer.text[j0:j1], why, c, "loss"))
         else:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import itertools
 import math
 import re
@@ -881,9 +882,15 @@ def _reproduces_loss(
 
 def _lost_alone(buf: bytearray, p: int, stop: int, reader: str) -> bool:
     """Does ``reader`` lose byte ``p`` alone and read ``p+1:stop`` as before?"""
-    rest = bytes(buf[p + 1 : stop])
-    got = (bytes([buf[p]]) + rest).decode(reader, "replace")
-    return got.startswith("\ufffd") and got[1:] == rest.decode(reader, "replace")
+    return _lost_first(bytes(buf[p:stop]), reader)
+
+
+@functools.lru_cache(maxsize=65536)
+def _lost_first(window: bytes, reader: str) -> bool:
+    # (the same windows come back for every reading of a line: the span
+    # search, the whole line, re-reads, both kinds of GBK reader)
+    got = window.decode(reader, "replace")
+    return got.startswith("\ufffd") and got[1:] == window[1:].decode(reader, "replace")
 
 
 def _ends_utf8_char(buf: bytearray, p: int) -> bool:
@@ -1080,6 +1087,9 @@ class Layer:
     align: list[tuple[int, int]]
     #: output character index -> (posterior, truncated) of the guess behind it
     guessed_out: dict[int, tuple[float, bool]]
+    #: a GB18030 reading whose lost or dropped bytes are a strict GBK
+    #: decoder's (user-defined rows lost, not private use)
+    strict_gbk: bool = False
 
 
 def reverse_layer(
@@ -1152,6 +1162,7 @@ def reverse_layer(
         if lay_a is None or lay_b is None or lay_a.text == lay_b.text:
             return lay_a or lay_b
         if model.total(lay_b.text) > model.total(lay_a.text) + STRICT_GBK_MARGIN:
+            lay_b.strict_gbk = True
             return lay_b
         return lay_a
     loss = _loss or reader
@@ -1258,6 +1269,8 @@ def reverse_layer(
         else:
             unfilled = list(wild)
     guesses = restored + guesses
+    # (bytes dropped without a trace by a GBK reader: a strict decoder's)
+    dropped = bool(restored) and reader == "gb18030"
     # (a lost last byte may have turned out to be a lead byte whose trail was cut)
     missing = max(missing, len(buf) - n_read)
     unfilled_set = set(unfilled)
@@ -1308,7 +1321,7 @@ def reverse_layer(
     if not exact:
         # No exact alignment: such a layer only feeds the next layer of a
         # multi-layer search, which is judged on the whole line.
-        return Layer(result, writer, reader, guesses, len(unfilled), missing > 0, [], {})
+        return Layer(result, writer, reader, guesses, len(unfilled), missing > 0, [], {}, dropped)
     total_bytes = len(buf)
     in_starts = starts
     # Common boundaries of input characters and output characters.
@@ -1339,6 +1352,7 @@ def reverse_layer(
         truncated=missing > 0,
         align=align,
         guessed_out=guessed_out,
+        strict_gbk=dropped,
     )
 
 
