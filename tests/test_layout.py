@@ -812,3 +812,24 @@ def test_url_longer_than_the_line_is_rejoined_from_all_its_pieces() -> None:
     for width in range(24, 74):
         text = textwrap.fill(para, width) + "\n\n" + textwrap.fill(other, width) + "\n"
         assert fixtext.repair(text, passes=["unwrap", "trailing_whitespace"]).text == want, width
+
+
+def test_short_text_wrapped_greedily_is_joined() -> None:
+    # two short paragraphs wrapped by textwrap: too few lines near one width
+    # for estimate_wrap_width, but every break inside a paragraph comes
+    # after a line the next word would not have fitted on (greedy_wrap_width)
+    import textwrap
+
+    paras = [
+        "The reading room opens at nine on weekdays and at ten on Saturdays. Visitors who want "
+        "to see the bound volumes should ask at the desk a day ahead.",
+        "Scans of the registers can be ordered by post or by e-mail. Each order is answered "
+        "within a week, together with a note of the fee.",
+    ]
+    want = "\n\n".join(paras) + "\n"
+    for width in range(40, 65):
+        text = "\n\n".join(textwrap.fill(p, width) for p in paras) + "\n"
+        assert fixtext.repair(text, passes=["unwrap", "trailing_whitespace"]).text == want, width
+    # lines of chance length (one clause each) are no greedy wrap: kept
+    kept = "Open at nine on weekdays\nand at ten on Saturdays,\nclosed on Sundays\nand on public holidays.\n"
+    assert fixtext.repair(kept, passes=["unwrap", "trailing_whitespace"]).text == kept

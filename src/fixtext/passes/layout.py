@@ -778,6 +778,8 @@ class Unwrap:
         wrap = estimate_wrap_width(
             [ln.body for ln in laid_out if cjk or not (_marker_start(ln.body) or " " not in ln.body)], cjk
         )
+        if wrap is None and not cjk:
+            wrap = greedy_wrap_width(laid_out, lines)
         sep = self.paragraph_separator
         if sep == "auto":
             sep = "\n" if script.chinese else "keep"
@@ -787,6 +789,50 @@ class Unwrap:
         return _Unwrapper(
             text, lines, wrap, cjk, script.chinese, sep, self.join_blank_lines, ctx, mode == "always"
         ).run()
+
+
+#: A short Latin text shows a greedy word wrap (greedy_wrap_width) at
+#: this many line breaks, all after full lines, or more.
+GREEDY_MIN_BREAKS = 4
+
+
+def greedy_wrap_width(laid_out: list[_Line], lines: list[_Line]) -> WrapWidth | None:
+    """The width of a short Latin text that a greedy word wrap made.
+
+    :func:`estimate_wrap_width` wants five lines near one width, which a
+    text of two short wrapped paragraphs does not have (lines of 73, 70 |
+    70, 74 and two short last lines).  What a greedy wrap leaves there is
+    its rule itself: at every line break inside a block the next line's
+    first word would not have fitted after the line, for the width of the
+    longest line.  Lines of chance length (one sentence each, verse, an
+    address) are rarely all within one word of the longest; asked: at
+    least three such breaks, every break of the text one, at least one of
+    them going on in lower case inside a sentence, and a width of 30 or
+    more.  latin_blocks then judges each block as usual.
+    """
+    bodies = [ln.body for ln in laid_out if " " in ln.body and not _marker_start(ln.body)]
+    if not bodies:
+        return None
+    width = max(len(b) for b in bodies)
+    if width < 30:
+        return None
+    breaks = 0
+    flowing = False
+    prev: _Line | None = None
+    for ln in lines:
+        if ln.blank or ln.protected:
+            prev = None
+            continue
+        if prev is not None:
+            a, b = prev.body, ln.body
+            if len(a) + 1 + len(_first_token(b)) <= width:
+                return None  # the next word would have fitted: no greedy wrap
+            breaks += 1
+            flowing = flowing or (not ends_sentence(a) and b[:1].islower())
+        prev = ln
+    if breaks < GREEDY_MIN_BREAKS or not flowing:
+        return None
+    return WrapWidth(width, "chars", 12, False, breaks)
 
 
 def _merged(ln: _Line, ctx: Context) -> bool:
