@@ -775,11 +775,10 @@ class Unwrap:
         laid_out = content
         if ctx is not None and ctx.posmap is not None:
             laid_out = [ln for ln in content if not _merged(ln, ctx)]
-        wrap = estimate_wrap_width(
-            [ln.body for ln in laid_out if cjk or not (_marker_start(ln.body) or " " not in ln.body)], cjk
-        )
+        bodies = [ln.body for ln in laid_out if cjk or not (_marker_start(ln.body) or " " not in ln.body)]
+        wrap = estimate_wrap_width(bodies, cjk)
         if wrap is None and not cjk:
-            wrap = greedy_wrap_width(laid_out, lines)
+            wrap = greedy_wrap_width(bodies, lines)
         sep = self.paragraph_separator
         if sep == "auto":
             sep = "\n" if script.chinese else "keep"
@@ -796,7 +795,7 @@ class Unwrap:
 GREEDY_MIN_BREAKS = 4
 
 
-def greedy_wrap_width(laid_out: list[_Line], lines: list[_Line]) -> WrapWidth | None:
+def greedy_wrap_width(bodies: list[str], lines: list[_Line]) -> WrapWidth | None:
     """The width of a short Latin text that a greedy word wrap made.
 
     :func:`estimate_wrap_width` wants five lines near one width, which a
@@ -806,11 +805,11 @@ def greedy_wrap_width(laid_out: list[_Line], lines: list[_Line]) -> WrapWidth | 
     first word would not have fitted after the line, for the width of the
     longest line.  Lines of chance length (one sentence each, verse, an
     address) are rarely all within one word of the longest; asked: at
-    least three such breaks, every break of the text one, at least one of
-    them going on in lower case inside a sentence, and a width of 30 or
-    more.  latin_blocks then judges each block as usual.
+    least ``GREEDY_MIN_BREAKS`` such breaks, every break of the text one, at
+    least one of them going on in lower case inside a sentence, and a width
+    of 30 or more.  ``bodies``: the lines that may show the width (as for
+    :func:`estimate_wrap_width`).  latin_blocks then judges each block as usual.
     """
-    bodies = [ln.body for ln in laid_out if " " in ln.body and not _marker_start(ln.body)]
     if not bodies:
         return None
     width = max(len(b) for b in bodies)

@@ -944,7 +944,7 @@ def _utf8_choices(buf: bytearray, p: int, cluster: list[int]) -> tuple[int, ...]
 DELETABLE = (0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xAD, 0xA0)
 
 
-def _gbk_drops(v: int, nxt: int | None) -> bool:
+def _gbk_drops(v: int, nxt: int) -> bool:
     """Does a GBK reader with errors='ignore' drop byte ``v`` read before ``nxt``?
 
     A strict GBK decoder (Python's ``gbk``, ``iconv -c``) drops a byte that
@@ -952,8 +952,6 @@ def _gbk_drops(v: int, nxt: int | None) -> bool:
     user-defined rows before A1-FE: 内容's E5 AE B9 loses AE) and then reads
     on from that next byte.
     """
-    if nxt is None:
-        return True  # a lone lead byte at the end
     try:
         bytes([v, nxt]).decode("gbk")
     except UnicodeDecodeError:
@@ -1135,29 +1133,20 @@ def reverse_layer(
         # without private-use characters may be either: read it both ways,
         # and take the strict reading when the text is clearly better (the
         # wider choice of lost bytes always scores at least as well).
-        lay_a = reverse_layer(
-            text,
-            writer,
-            reader,
-            model,
-            at_end=at_end,
-            strict=strict,
-            hint=hint,
-            _euro80=_euro80,
-            _both=_both,
-            _loss=reader,
-        )
-        lay_b = reverse_layer(
-            text,
-            writer,
-            reader,
-            model,
-            at_end=at_end,
-            strict=strict,
-            hint=hint,
-            _euro80=_euro80,
-            _both=_both,
-            _loss="gbk",
+        lay_a, lay_b = (
+            reverse_layer(
+                text,
+                writer,
+                reader,
+                model,
+                at_end=at_end,
+                strict=strict,
+                hint=hint,
+                _euro80=_euro80,
+                _both=_both,
+                _loss=loss,
+            )
+            for loss in (reader, "gbk")
         )
         if lay_a is None or lay_b is None or lay_a.text == lay_b.text:
             return lay_a or lay_b
