@@ -496,6 +496,24 @@ def test_run_ending_on_a_parenthesis_the_page_swallowed(clean: str) -> None:
     assert out == fold_width(clean)
 
 
+@pytest.mark.parametrize("clean", ["在雲南,褚先生大名鼎鼎,無人不知。", "我們在雲南,褚橙很有名。"])
+def test_no_parenthesis_is_given_back_where_none_closes(clean: str) -> None:
+    """A '?' may be a dangling byte and a real '(' swallowed with it, but
+    only where its ')' follows.  ``在?gāi)吥?,褚…``: the annotation straddles
+    在雲 and the last '?' is 南's dangling byte; read with a '(' it gave
+    ``雲南(,``."""
+    from fixtext.garble import annotation, damage_decode, fold_width
+
+    data = fold_width(clean).encode("gbk")
+    i = data.index("在".encode("gbk")) + 1  # the pair 在's trail + 雲's lead is 陔
+    ann = annotation(data[i : i + 2].decode("gbk"))
+    assert ann is not None
+    damaged = damage_decode(data[: i + 2] + ann + data[i + 2 :])
+    assert "?gāi)" in damaged and "?," in damaged  # the test's premise
+    out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
+    assert out == fold_width(clean)
+
+
 @pytest.mark.parametrize(
     ("clean", "annotated"),
     [

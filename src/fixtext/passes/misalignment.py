@@ -199,6 +199,8 @@ def realign(
                     # and its partner) and the second a mark's lead byte, so
                     # the next character must start with that mark's trail.
                     continue
+                if opt == _LOST_WITH_PAREN and not _closes_later(chars, k + 1):
+                    continue  # a real '(' swallowed: its ')' follows
                 stack.append((k, opt, 0, pending, out, n))
             continue
         dead = False
@@ -303,6 +305,23 @@ class _Candidate(NamedTuple):
 #: What may follow a question's '?' inside a line: more text, or the
 #: bracket or quote that closes around the question.
 _AFTER_QUESTION = frozenset("）)”’」』】》")
+
+
+def _closes_later(chars: str, k: int) -> bool:
+    """Does a ``)`` on this line close a parenthesis opened before ``k``?
+
+    A ``?`` may stand for a dangling byte and a real ``(`` the reader
+    swallowed with it (``吕勒奥(瑞典)`` read out of step: ``…?瑞典)``); then
+    its ``)`` follows, before any other ``(`` and not as the end of a
+    converter annotation (``(guī)``, whose ``(`` is there or was swallowed).
+    """
+    for i in range(k, len(chars)):
+        ch = chars[i]
+        if ch in "\n(（":
+            return False
+        if ch in ")）":
+            return not any(_ANNOTATION_TAIL.fullmatch(chars, j, i + 1) for j in range(max(k, i - 8), i))
+    return False
 
 
 def _asked_before(line: str, i: int) -> bool:
