@@ -138,7 +138,9 @@ BIGRAM_DISCOUNT = 0.75
 
 @lru_cache(maxsize=1)
 def get_lexicon() -> Lexicon:
-    """The shipped lexicon with the running-text word bigrams (~0.8 s, once)."""
+    """The shipped lexicon with the running-text word bigrams (about 1 s,
+    once per process; it loads the running-text character model for its
+    Traditional-to-Simplified fold)."""
     from .textmodel.context import get_context_model, load_word_pairs
 
     freqs: dict[str, int] = {}

@@ -197,9 +197,14 @@ def count_word_pairs(lines: Iterable[list[str]]) -> tuple[dict[str, tuple[int, i
     """Word bigrams of segmented running text, for :mod:`fixtext.lexicon`.
 
     Returns ``left``: for each word containing a Han character, (how often
-    any word follows it, how many different words do), and ``pairs``:
-    ``w1\tw2`` counts of two such words in a row.  Characters are normalised
-    as for the character pairs (digits to ``0``)."""
+    any word follows it, how many different words do), and ``pairs``: the
+    counts of two such words in a row, keyed ``w1 + TAB + w2``.  Characters
+    are normalised as for the character pairs (digits to ``0``).
+
+    >>> left, pairs = count_word_pairs([["行政", "处罚", "，", "行政", "处罚"], ["行政", "机关"]])
+    >>> left["行政"], pairs["行政" + chr(9) + "处罚"], left["处罚"]
+    ((3, 2), 2, (1, 1))
+    """
     follows: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
     types: Counter[str] = Counter()
