@@ -93,8 +93,9 @@ class Lexicon:
                 c = self.pairs.get(v + "\t" + self._norm_word(w), 0)
                 seen_p = max(c - BIGRAM_DISCOUNT, 0.0) / n
                 lp = math.log(seen_p + BIGRAM_DISCOUNT * types / n * math.exp(unigram))
-        if len(self._cond) < 1_000_000:
-            self._cond[key] = lp
+        if len(self._cond) >= _CACHE_SIZE:
+            self._cond.clear()
+        self._cond[key] = lp
         return lp
 
     def score(self, text: str) -> float:
@@ -123,8 +124,9 @@ class Lexicon:
                 if v > here.get(w, -math.inf):
                     here[w] = v
         result = max(best[n].values()) if n else 0.0
-        if len(self._scores) < 1_000_000:
-            self._scores[text] = result
+        if len(self._scores) >= _CACHE_SIZE:
+            self._scores.clear()
+        self._scores[text] = result
         return result
 
 
@@ -134,6 +136,9 @@ def _is_han(ch: str) -> bool:
 
 #: the discount of the word bigrams' absolute discounting
 BIGRAM_DISCOUNT = 0.75
+#: entries per score cache (a window's score, a word pair's); emptied when
+#: full, so that a long batch run keeps its memory bounded (~30 MB each)
+_CACHE_SIZE = 200_000
 
 
 @lru_cache(maxsize=1)
