@@ -496,6 +496,28 @@ def test_run_ending_on_a_parenthesis_the_page_swallowed(clean: str) -> None:
     assert out == fold_width(clean)
 
 
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "他说：“这是两国人民的一件大事，也是一个值得纪念的日子。”",
+        "她笑着说：“我们村的路修好了，孩子们上学再也不用绕远了。”",
+        "記者問他有什麼打算，他說：“明年還要再種十畝茶樹。”",
+    ],
+)
+def test_a_quote_slip_at_the_line_end_gives_back_the_closing_quote(clean: str) -> None:
+    """``。”`` at a line end with its first byte lost: A3 A1 reads ``！``
+    (folded to ``!``) and the quote's trail byte, left without a partner
+    at the line end, ``?`` (``?!?``).  The quote opened in the same line
+    pins the lost trail byte to ``”``."""
+    from fixtext.garble import damage_decode, fold_width, slip
+
+    data = fold_width(clean).encode("gbk")
+    damaged = damage_decode(slip(data, [data.rindex("。".encode("gbk"))]))
+    assert damaged.endswith("?!?")  # the test's premise
+    out = fixtext.repair(damaged + "\n", passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
+    assert out == fold_width(clean) + "\n"
+
+
 @pytest.mark.parametrize("clean", ["在雲南,褚先生大名鼎鼎,無人不知。", "我們在雲南,褚橙很有名。"])
 def test_no_parenthesis_is_given_back_where_none_closes(clean: str) -> None:
     """A '?' may be a dangling byte and a real '(' swallowed with it, but
