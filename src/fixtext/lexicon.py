@@ -105,22 +105,19 @@ class Lexicon:
             return hit
         n = len(text)
         # best[i]: the best score of text[:i] for each word ending at i
-        best: list[dict[str, float]] = [{} for _ in range(n + 1)]
-        start: dict[str, float] = {"": 0.0}
+        # (the empty word before the first one: no bigram)
+        best: list[dict[str, float]] = [{"": 0.0}] + [{} for _ in range(n)]
         for i in range(1, n + 1):
             here = best[i]
             for j in range(max(0, i - MAX_LEN), i):
-                states = best[j] if j else start
+                states = best[j]
                 if not states:
                     continue
                 w = text[j:i]
                 uni = self._unigram(w)
                 if uni is None:
                     continue
-                if self.pairs:
-                    v = max(s + (self.cond(p, w, uni) if p else uni) for p, s in states.items())
-                else:
-                    v = max(states.values()) + uni
+                v = max(s + (self.cond(p, w, uni) if p else uni) for p, s in states.items())
                 if v > here.get(w, -math.inf):
                     here[w] = v
         result = max(best[n].values()) if n else 0.0
