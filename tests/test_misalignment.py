@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import unicodedata
@@ -235,6 +236,7 @@ EXTRAS = [
     "你还来吗??",
     "为什么??“好。”",
     "好吧??我知道了。",
+    "他们怎么还没来啊????",  # 啊 is B0 A1, the junk-byte signature; '????' is emphasis
 ]
 
 
@@ -687,3 +689,53 @@ def test_lost_byte_at_an_idioms_end_is_read_from_the_whole_idiom(clean: str, idi
     assert "?" in damaged and "(" not in damaged
     out = fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
     assert out == clean
+
+
+def _every_straddle(clean: str, before: str) -> list[str]:
+    """``clean`` damaged by a converter annotation straddling each pair of
+    characters before ``before`` in turn (where the straddled pair has a
+    reading)."""
+    from fixtext.garble import annotation, damage_decode
+
+    data = clean.encode("gbk")
+    out = []
+    k = 0
+    head = clean[: clean.index(before)]
+    for a, b in itertools.pairwise(head):
+        i = k + 1
+        k += len(a.encode("gbk"))
+        if len(a.encode("gbk")) != 2 or len(b.encode("gbk")) != 2:
+            continue
+        try:
+            ann = annotation(data[i : i + 2].decode("gbk"))
+        except UnicodeDecodeError:
+            continue
+        if ann is not None:
+            out.append(damage_decode(data[: i + 2] + ann + data[i + 2 :]))
+    return out
+
+
+@pytest.mark.parametrize("clean", ["评论员文章登在《光明日报》3版。", "这篇文章发在《经济日报》8日的头版。"])
+def test_a_lost_byte_closes_the_bracket_its_line_opened(clean: str) -> None:
+    """Out of step to the ASCII after ``》``, its trail byte is lost (``?3``):
+    the lead byte A1 leaves 。 and 》 open, and ``《…》`` pairs within a
+    line: the book title is closed (it had read ``《光明日报。3版``).  (The
+    rest of the run is not this test's: a straddle's lead byte can still
+    be chosen wrong, ``文章非在`` for ``文章登在``.)"""
+    damaged = _every_straddle(clean, "》")
+    assert len(damaged) >= 6 and all("ā?" in d for d in damaged)  # the test's premise
+    title = clean[clean.index("《") : clean.index("》") + 2]
+    for d in damaged:
+        assert title in fixtext.repair(d, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text
+
+
+@pytest.mark.parametrize("clean", ["你们打算怎样解决这个难题呢?", "这样的苦日子你还想再过吗?"])
+def test_a_question_mark_ends_the_line_after_the_lost_byte(clean: str) -> None:
+    """``难题呢?`` out of step ends ``饽??``: 呢's trail byte lost, then the
+    real (folded) question mark.  Read through the '?' as a folded ？ it
+    gave ``难题模块``, a word the character model likes; running text, which
+    knows 呢 + ？ + the line's end, compares the two ends."""
+    damaged = _every_straddle(clean, "?")
+    assert len(damaged) >= 6 and all(d.endswith("??") for d in damaged)  # the test's premise
+    for d in damaged:
+        assert fixtext.repair(d, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean

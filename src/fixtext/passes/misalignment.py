@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import itertools
 import math
 import re
 import unicodedata
@@ -488,6 +489,31 @@ def _candidates(slot: Slot) -> list[tuple[str, float]]:
     return out
 
 
+_DAMAGE = re.compile("[?\ue000-\uf8ff\ufffd]")
+
+
+def _pairing(slot: Slot, before: str, later: list[Slot], after: str) -> tuple[int, ...]:
+    """For each mark of :data:`_PAIRED`: how many more unpaired quotes and
+    brackets the line would have with it in ``slot`` (the later unknown
+    slots left out); () where the slot cannot be such a mark or the line
+    has none, or damage stands between the slot and the marks next to it."""
+    if (slot[0] == "T" and slot[1] != 0xA1) or slot[0] in ("T0", "LT0"):
+        return ()
+    rest = "".join(t for t in later if isinstance(t, str)) + after
+    near_l = max(before.rfind(c) for c in _PAIRED)
+    near_r = min((k for k in (rest.find(c) for c in _PAIRED) if k >= 0), default=-1)
+    if near_l < 0 and near_r < 0:
+        return ()
+    between = before[near_l + 1 :] if near_l >= 0 else ""
+    between += rest[:near_r] if near_r >= 0 else ""
+    if _DAMAGE.search(between):
+        # damage between the slot and its neighbouring marks (another
+        # slipped ``。”`` reads ``?!``): their pairing is no evidence
+        return ()
+    base = _unpaired_quotes(before + rest)
+    return tuple(_unpaired_quotes(before + c + rest) - base for c in _PAIRED)
+
+
 def _usable(ch: str, model: Any) -> bool:
     cp = ord(ch)
     if 0xE000 <= cp <= 0xF8FF:
@@ -538,6 +564,7 @@ def fill(
     doc_pairs: frozenset[str] = frozenset(),
     memo: dict[tuple[Any, ...], tuple[Any, ...]] | None = None,
     doubts: list[tuple[float, str, str]] | None = None,
+    line: tuple[str, str] = ("", ""),
 ) -> tuple[str, float] | None:
     """Choose the characters of unknown slots (greedy, left to right).
 
@@ -550,6 +577,9 @@ def fill(
     ``memo``: the choices already made for one document (the choice for a
     slot depends only on it, its neighbours and the document; runs re-read
     to many ends share their slots).
+    ``line``: the line's text before and after the run; a quote or bracket
+    chosen for a lost byte is priced by what it does to their pairing
+    (``“精心部署?,`` closes its quote: ``”``, not ``。``).
     """
     if memo is None:
         memo = {}
@@ -578,7 +608,8 @@ def fill(
             rwide += t
         else:
             rwide = (rwide + right)[:3]
-        key = (s, lwide, rwide, reads, script)
+        pairing = _pairing(s, line[0] + "".join(chars), slots[i + 1 :], line[1])
+        key = (s, lwide, rwide, reads, script, pairing)
         hit = memo.get(key)
         if hit is not None:
             if not hit:
@@ -605,6 +636,10 @@ def fill(
             # running-text bigrams rank the candidates where there is a
             # neighbour; the dictionary model only without one
             sc = (_neighbour_score(ctx, model, lctx, ch, rctx) if lctx or rctx else model.total(ch)) + p
+            if pairing and ch in _PAIRED:
+                # not in p: the run's reading pays for the line's pairing
+                # as a whole (_line); here it only ranks the candidates
+                sc -= pairing[_PAIRED.index(ch)] * UNPAIRED_QUOTE_COST
             if lex is not None and _is_han(ch):
                 sc += LEXICON_WEIGHT * lex.score(lwide + ch + rwide)
             scores.append((sc, ch))
@@ -679,6 +714,56 @@ def _lead_context(before: str, repl: str, after: str, model: Any) -> float:
     if LEXICON_WEIGHT:  # for every candidate: they are compared with each other
         sc += LEXICON_WEIGHT * _lexicon().score(before[-3:] + (repl + after)[:4])
     return sc
+
+
+#: Weight of the running-text comparison of an anchor's readings
+#: (:func:`_running_score`).
+TAIL_WEIGHT = 1.0
+
+
+#: Readings whose ends are at most this many characters apart are compared
+#: by :func:`_tail_shortfalls` (farther ends mean another run is involved:
+#: the kept text between them is garbage that another anchor repairs).
+TAIL_SPAN = 3
+
+
+def _tail_shortfalls(line: str, cands: list[_Candidate]) -> dict[tuple[int, int, str], float]:
+    """How far each reading falls short of the best one of its anchor (and
+    straddle lead) whose end is near its own, by :func:`_running_score`."""
+    by_key: dict[tuple[int, str], list[_Candidate]] = {}
+    for c in cands:
+        by_key.setdefault((c.anchor, c.repl[:1] if c.site is not None else ""), []).append(c)
+    out: dict[tuple[int, int, str], float] = {}
+    for group in by_key.values():
+        group.sort(key=lambda c: c.end)
+        clusters: list[list[_Candidate]] = []
+        for c in group:
+            if clusters and c.end - clusters[-1][-1].end <= TAIL_SPAN:
+                clusters[-1].append(c)
+            else:
+                clusters.append([c])
+        for cl in clusters:
+            if len({c.end for c in cl}) < 2:
+                continue  # same end: fill() already chose by running text
+            reach = cl[-1].end
+            scores = [_running_score(line, c.anchor, c.end, c.repl, reach) for c in cl]
+            top = max(scores)
+            for c, sc in zip(cl, scores, strict=True):
+                out[c.anchor, c.end, c.repl] = top - sc
+    return out
+
+
+def _running_score(line: str, anchor: int, end: int, repl: str, reach: int) -> float:
+    """Running-text bigram score of ``line`` with ``repl`` for ``line[anchor:end]``,
+    from the character before ``anchor`` to the one after ``reach`` (or the
+    line's end)."""
+    from ..textmodel.context import EOS
+
+    ctx = _context_model()
+    seq = line[max(0, anchor - 1) : anchor] + repl + line[end : reach + 1]
+    if reach + 1 > len(line):
+        seq += EOS
+    return sum(ctx.cond(a, b) for a, b in itertools.pairwise(seq))
 
 
 def _lexicon() -> Any:
@@ -887,6 +972,8 @@ class MisalignedGbk:
             anchors.append((i, {"start": i + 1, "lead": _UNKNOWN}, "a lost byte ('?') put GBK out of step"))
         for m in _trail_a1().finditer(line):
             i = m.start()
+            if line.startswith("???", i + 1):
+                continue  # '?' runs are spacing or emphasis (啊????), not lost bytes
             anchors.append((i, {"start": i, "skip_first": True}, "an inserted byte put GBK out of step"))
 
         if not anchors:
@@ -924,6 +1011,7 @@ class MisalignedGbk:
                         doc_pairs,
                         memo,
                         doubts,
+                        (line[:anchor], line[ann.end() :]),
                     )
                 if filled is None:
                     doubts = []
@@ -936,6 +1024,7 @@ class MisalignedGbk:
                         doc_pairs=doc_pairs,
                         memo=memo,
                         doubts=doubts,
+                        line=(line[:anchor], line[end:]),
                     )
                 if filled is None:
                     continue
@@ -1019,12 +1108,21 @@ class MisalignedGbk:
             for c in group:
                 if c.site is not None:
                     best_cs[c.site] = max(best_cs.get(c.site, c.context), c.context)
+        # Readings of one anchor that end a few characters apart
+        # (``问题饽??``: 呢 and a kept question mark, or 模块 through a
+        # folded ？) differ in how the decoder fell back in step: running
+        # text scores each over the span they all cover, and the best keeps
+        # its margin.  (At a straddle site the first character is the lead
+        # byte's choice, made above: readings are compared among those that
+        # share it.)
+        tails = _tail_shortfalls(line, [c for group in pending for c in group]) if TAIL_WEIGHT else {}
         out: list[list[tuple[Edit, float]]] = []
         for group in pending:
             edits: list[tuple[Edit, float]] = []
             for anchor, end, repl, why, margin, doubts, absorbed, site, cs in group:
                 if site is not None:
                     margin += cs - best_cs[site]
+                margin -= TAIL_WEIGHT * tails.get((anchor, end, repl), 0.0)
                 conf = _confidence(margin)
                 if conf < 0.3:
                     continue  # not even plausible: not worth a suggestion
@@ -1049,6 +1147,7 @@ _STRAY = re.compile(r"(?<=[^\x00-\x7f])[!-~]{1,3}(?=[^\x00-\x7f]|\Z|(?<![0-9])[0
 
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "【": "】", "《": "》"}
 _CLOSERS = {v: k for k, v in _QUOTE_PAIRS.items()}
+_PAIRED = "".join(_QUOTE_PAIRS) + "".join(_CLOSERS)
 
 
 def _unpaired_quotes(line: str) -> int:
