@@ -739,3 +739,19 @@ def test_a_question_mark_ends_the_line_after_the_lost_byte(clean: str) -> None:
     assert len(damaged) >= 6 and all(d.endswith("??") for d in damaged)  # the test's premise
     for d in damaged:
         assert fixtext.repair(d, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean
+
+
+@pytest.mark.parametrize(
+    "clean", ["天气转暖。厂房竣工后,将新增岗位两百个。", "时间不早。大会闭幕后,代表们陆续返程。"]
+)
+def test_the_mark_after_a_word_chooses_a_lost_trail_byte(clean: str) -> None:
+    """The slip at 。 runs out of step to the comma, and 后's trail byte is
+    lost (``?,``): its row BA has 好, 和 and 后.  The word bigrams now count
+    the mark after a word: 竣工 + 后 + ，, where 好 had won on its own
+    frequency (the character bigrams alone disagree: 工好 beats 工后)."""
+    data = clean.encode("gbk")
+    damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
+    assert damaged.endswith(clean[clean.index(",") :]) and "?," in damaged  # the test's premise
+    assert (
+        fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean
+    )

@@ -43,8 +43,11 @@ class Lexicon:
         P(w | v) = max(c(vw) - D, 0) / c(v) + D · N(v·) / c(v) · P(w)
 
     so 解体 + 后 beats 解体 + 好 and 行政 + 处罚 beats 行政 + 处分, where the
-    unigram knows only that 好 and 处分 are common.  Both words must hold a
-    Han character: anything else keeps its one fixed cost.
+    unigram knows only that 好 and 处分 are common.  The first word must hold
+    a Han character, the second one too or be a punctuation mark the pairs
+    have (竣工 + 后 + ，: a mark after a word is evidence for the word; P(w)
+    of a mark is its share of what follows Han words).  Anything else keeps
+    its one fixed cost.
     """
 
     def __init__(
@@ -64,6 +67,16 @@ class Lexicon:
         self.pairs = pairs or {}
         self.left = left or {}
         self._norm = norm or (lambda ch: ch)
+        #: marks the pairs have as a second word (normalised: ``,`` is ``，``),
+        #: with their share of what follows a Han word: the unigram a pair
+        #: the data has not seen backs off to
+        after: dict[str, int] = {}
+        for ab, c in self.pairs.items():
+            b = ab.partition("\t")[2]
+            if not _is_han(b[0]):
+                after[b] = after.get(b, 0) + c
+        follows = sum(n for n, _ in self.left.values()) or 1
+        self.marks = {b: math.log(c / follows) for b, c in after.items()}
         self._cond: dict[tuple[str, str], float] = {}
         self._scores: dict[str, float] = {}
 
@@ -84,8 +97,11 @@ class Lexicon:
         hit = self._cond.get(key)
         if hit is not None:
             return hit
+        mark = None if _is_han(w[0]) else self.marks.get(self._norm_word(w))
+        if mark is not None:
+            unigram = mark
         lp = unigram
-        if _is_han(prev[0]) and _is_han(w[0]):
+        if _is_han(prev[0]) and (_is_han(w[0]) or mark is not None):
             v = self._norm_word(prev)
             seen = self.left.get(v)
             if seen:

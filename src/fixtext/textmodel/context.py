@@ -189,6 +189,11 @@ def _training_lines(sdist: Path) -> Iterator[str]:
     yield from review_lines(sdist)
 
 
+#: Punctuation kept as the second word of a word pair: what ends a clause
+#: after a word is evidence for the word (解体 + 后 + ，, not 和 + ，).
+WORD_MARKS = frozenset("，。、；：？！“”‘’（）《》…—")
+
+
 def _has_han(w: str) -> bool:
     return any("\u3400" <= c <= "\u9fff" for c in w)
 
@@ -198,12 +203,13 @@ def count_word_pairs(lines: Iterable[list[str]]) -> tuple[dict[str, tuple[int, i
 
     Returns ``left``: for each word containing a Han character, (how often
     any word follows it, how many different words do), and ``pairs``: the
-    counts of two such words in a row, keyed ``w1 + TAB + w2``.  Characters
-    are normalised as for the character pairs (digits to ``0``).
+    counts of such a word followed by another or by a mark of
+    :data:`WORD_MARKS`, keyed ``w1 + TAB + w2``.  Characters are normalised
+    as for the character pairs (digits to ``0``, ``,`` to ``，``).
 
     >>> left, pairs = count_word_pairs([["行政", "处罚", "，", "行政", "处罚"], ["行政", "机关"]])
-    >>> left["行政"], pairs["行政" + chr(9) + "处罚"], left["处罚"]
-    ((3, 2), 2, (1, 1))
+    >>> left["行政"], pairs["行政" + chr(9) + "处罚"], left["处罚"], pairs["处罚" + chr(9) + "，"]
+    ((3, 2), 2, (1, 1), 1)
     """
     follows: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
@@ -218,7 +224,7 @@ def count_word_pairs(lines: Iterable[list[str]]) -> tuple[dict[str, tuple[int, i
             if a + "\t" + b not in seen:
                 seen.add(a + "\t" + b)
                 types[a] += 1
-            if _has_han(b):
+            if _has_han(b) or b in WORD_MARKS:
                 pairs[a + "\t" + b] += 1
     return {w: (c, types[w]) for w, c in follows.items()}, pairs
 
