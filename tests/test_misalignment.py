@@ -237,6 +237,8 @@ EXTRAS = [
     "为什么??“好。”",
     "好吧??我知道了。",
     "他们怎么还没来啊????",  # 啊 is B0 A1, the junk-byte signature; '????' is emphasis
+    "拼音字母ā读作a,如“阿”的韵母。",  # ā is A8 A1, the signature of a junk byte A8
+    "第一声写作ā,第二声写作á。",
 ]
 
 
@@ -752,6 +754,21 @@ def test_the_mark_after_a_word_chooses_a_lost_trail_byte(clean: str) -> None:
     data = clean.encode("gbk")
     damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
     assert damaged.endswith(clean[clean.index(",") :]) and "?," in damaged  # the test's premise
+    assert (
+        fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean
+    )
+
+
+@pytest.mark.parametrize(
+    "clean", ["展览今天开幕。参观的市民很多,现场秩序良好。", "工厂去年扩建了。新车间投产后,产量翻了一番。"]
+)
+def test_a_junk_byte_a8_before_the_full_stop(clean: str) -> None:
+    """A junk byte A8 before 。 (A1 A3) decodes with its lead byte as ā, a
+    pinyin letter of row A8; standing alone after a Han character it is no
+    annotation but the junk byte's signature (``开幕ā2喂…``)."""
+    data = clean.encode("gbk")
+    damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))], junk=0xA8))
+    assert "ā" in damaged  # the test's premise
     assert (
         fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean
     )

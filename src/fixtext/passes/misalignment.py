@@ -794,6 +794,9 @@ _TRIGGER = re.compile("[?\ue000-\uf8ff]")
 _TRAIL_A1: re.Pattern[str] | None = None
 
 
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňḿ"
+
+
 def _trail_a1() -> re.Pattern[str]:
     """Characters whose GBK trail byte is A1: what a junk byte + 。/、 decodes to first."""
     global _TRAIL_A1
@@ -812,8 +815,13 @@ def _trail_a1() -> re.Pattern[str]:
         # A folded ！ (A3 A1, written '!') before Han is that signature too:
         # a junk byte A3 and a mark's lead byte A1 (the scoring gates keep
         # a real '!' as it is).
+        # ā (A8 A1) right after a Han character and before no other
+        # letter of a syllable is no annotation: a junk byte A8 before 。
+        # (``考试āS捌…`` for ``考试。影片…``).
+        alone = f"(?<=[{_HAN}])ā(?![a-z{_TONED}])"
         _TRAIL_A1 = re.compile(
-            f"(?:[{cls}]|!(?=[{_HAN}]))(?=[^\\n]{{0,12}}[A-Za-z\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"
+            f"(?:[{cls}]|!(?=[{_HAN}])|{alone})"
+            f"(?=[^\\n]{{0,12}}[A-Za-z\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"
         )
     return _TRAIL_A1
 
