@@ -772,3 +772,19 @@ def test_a_junk_byte_a8_before_the_full_stop(clean: str) -> None:
     assert (
         fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean
     )
+
+
+@pytest.mark.parametrize("clean", ["比赛很激烈。赵、王二人并列第一。", "双方互不相让。吴、李两队打成平局。"])
+def test_readings_that_end_together_are_compared_from_the_earlier_start(clean: str) -> None:
+    """The slip at 。 reads ``?U浴⑼…``: 赵's trail byte D4 pairs with 、's
+    lead A1 as 浴, the junk-byte signature, and a junk reading from there
+    (``、王…``) ends where the slip from the '?' does (``。赵、王…``).  Each
+    gains about as much over its own span, but the junk reading leaves
+    ``?U``: running text compares both from the '?' on (a letter priced as
+    one of 26, not as its whole class)."""
+    data = clean.encode("gbk")
+    damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
+    assert damaged[damaged.index("?") + 3] in "⑼⒗"  # the test's premise: 、 read with the next lead byte
+    assert (
+        fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean
+    )

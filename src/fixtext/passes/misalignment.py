@@ -753,17 +753,60 @@ def _tail_shortfalls(line: str, cands: list[_Candidate]) -> dict[tuple[int, int,
     return out
 
 
-def _running_score(line: str, anchor: int, end: int, repl: str, reach: int) -> float:
+def _head_shortfalls(line: str, cands: list[_Candidate]) -> dict[tuple[int, int, str], float]:
+    """The same for readings of different anchors that end in the same place
+    and start at most ``TAIL_SPAN`` characters apart (``景象?M⑷~``: a slip
+    from the '?', ``。童、葉``, or a junk byte at ``⑷`` that leaves ``?M``)."""
+    by_end: dict[int, list[_Candidate]] = {}
+    for c in cands:
+        by_end.setdefault(c.end, []).append(c)
+    out: dict[tuple[int, int, str], float] = {}
+    for group in by_end.values():
+        if len({c.anchor for c in group}) < 2:
+            continue
+        group.sort(key=lambda c: c.anchor)
+        clusters: list[list[_Candidate]] = []
+        for c in group:
+            if clusters and c.anchor - clusters[-1][-1].anchor <= TAIL_SPAN:
+                clusters[-1].append(c)
+            else:
+                clusters.append([c])
+        for cl in clusters:
+            if len({c.anchor for c in cl}) < 2:
+                continue
+            first = cl[0].anchor
+            scores = [_running_score(line, c.anchor, c.end, c.repl, c.end, first) for c in cl]
+            top = max(scores)
+            for c, sc in zip(cl, scores, strict=True):
+                out[c.anchor, c.end, c.repl] = top - sc
+    return out
+
+
+def _running_score(
+    line: str, anchor: int, end: int, repl: str, reach: int, first: int | None = None
+) -> float:
     """Running-text bigram score of ``line`` with ``repl`` for ``line[anchor:end]``,
-    from the character before ``anchor`` to the one after ``reach`` (or the
-    line's end)."""
+    from the character before ``first`` (default ``anchor``) to the one after
+    ``reach`` (or the line's end)."""
     from ..textmodel.context import EOS
 
     ctx = _context_model()
-    seq = line[max(0, anchor - 1) : anchor] + repl + line[end : reach + 1]
+    first = anchor if first is None else first
+    seq = line[max(0, first - 1) : anchor] + repl + line[end : reach + 1]
     if reach + 1 > len(line):
         seq += EOS
-    return sum(ctx.cond(a, b) for a, b in itertools.pairwise(seq))
+    # the model counts letters and digits as two classes: one of them is a
+    # 26th or a 10th of its class's probability
+    classes = sum(
+        _LETTER_CLASS if c.isascii() and c.isalpha() else _DIGIT_CLASS
+        for c in seq[1:]
+        if c.isalnum() and c.isascii()
+    )
+    return sum(ctx.cond(a, b) for a, b in itertools.pairwise(seq)) - classes
+
+
+_LETTER_CLASS = math.log(26)
+_DIGIT_CLASS = math.log(10)
 
 
 def _lexicon() -> Any:
@@ -1123,14 +1166,18 @@ class MisalignedGbk:
         # its margin.  (At a straddle site the first character is the lead
         # byte's choice, made above: readings are compared among those that
         # share it.)
-        tails = _tail_shortfalls(line, [c for group in pending for c in group]) if TAIL_WEIGHT else {}
+        flat = [c for group in pending for c in group]
+        tails = _tail_shortfalls(line, flat) if TAIL_WEIGHT else {}
+        heads = _head_shortfalls(line, flat) if TAIL_WEIGHT else {}
         out: list[list[tuple[Edit, float]]] = []
         for group in pending:
             edits: list[tuple[Edit, float]] = []
             for anchor, end, repl, why, margin, doubts, absorbed, site, cs in group:
                 if site is not None:
                     margin += cs - best_cs[site]
-                margin -= TAIL_WEIGHT * tails.get((anchor, end, repl), 0.0)
+                margin -= TAIL_WEIGHT * (
+                    tails.get((anchor, end, repl), 0.0) + heads.get((anchor, end, repl), 0.0)
+                )
                 conf = _confidence(margin)
                 if conf < 0.3:
                     continue  # not even plausible: not worth a suggestion
