@@ -47,6 +47,7 @@ import itertools
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
@@ -735,22 +736,30 @@ def _tail_shortfalls(line: str, cands: list[_Candidate]) -> dict[tuple[int, int,
         by_key.setdefault((c.anchor, c.repl[:1] if c.site is not None else ""), []).append(c)
     out: dict[tuple[int, int, str], float] = {}
     for group in by_key.values():
-        group.sort(key=lambda c: c.end)
-        clusters: list[list[_Candidate]] = []
-        for c in group:
-            if clusters and c.end - clusters[-1][-1].end <= TAIL_SPAN:
-                clusters[-1].append(c)
-            else:
-                clusters.append([c])
-        for cl in clusters:
-            if len({c.end for c in cl}) < 2:
-                continue  # same end: fill() already chose by running text
+        # (a cluster with one end only: fill() already chose by running text)
+        for cl in _near(group, lambda c: c.end):
             reach = cl[-1].end
-            scores = [_running_score(line, c.anchor, c.end, c.repl, reach) for c in cl]
-            top = max(scores)
-            for c, sc in zip(cl, scores, strict=True):
-                out[c.anchor, c.end, c.repl] = top - sc
+            _shortfalls(out, cl, [_running_score(line, c.anchor, c.end, c.repl, reach) for c in cl])
     return out
+
+
+def _near(group: list[_Candidate], pos: Callable[[_Candidate], int]) -> list[list[_Candidate]]:
+    """``group`` sorted by ``pos`` and cut where two neighbours are more than
+    ``TAIL_SPAN`` apart; only the clusters with two positions or more."""
+    group = sorted(group, key=pos)
+    clusters: list[list[_Candidate]] = []
+    for c in group:
+        if clusters and pos(c) - pos(clusters[-1][-1]) <= TAIL_SPAN:
+            clusters[-1].append(c)
+        else:
+            clusters.append([c])
+    return [cl for cl in clusters if len({pos(c) for c in cl}) > 1]
+
+
+def _shortfalls(out: dict[tuple[int, int, str], float], cl: list[_Candidate], scores: list[float]) -> None:
+    top = max(scores)
+    for c, sc in zip(cl, scores, strict=True):
+        out[c.anchor, c.end, c.repl] = top - sc
 
 
 def _head_shortfalls(line: str, cands: list[_Candidate]) -> dict[tuple[int, int, str], float]:
@@ -762,23 +771,9 @@ def _head_shortfalls(line: str, cands: list[_Candidate]) -> dict[tuple[int, int,
         by_end.setdefault(c.end, []).append(c)
     out: dict[tuple[int, int, str], float] = {}
     for group in by_end.values():
-        if len({c.anchor for c in group}) < 2:
-            continue
-        group.sort(key=lambda c: c.anchor)
-        clusters: list[list[_Candidate]] = []
-        for c in group:
-            if clusters and c.anchor - clusters[-1][-1].anchor <= TAIL_SPAN:
-                clusters[-1].append(c)
-            else:
-                clusters.append([c])
-        for cl in clusters:
-            if len({c.anchor for c in cl}) < 2:
-                continue
+        for cl in _near(group, lambda c: c.anchor):
             first = cl[0].anchor
-            scores = [_running_score(line, c.anchor, c.end, c.repl, c.end, first) for c in cl]
-            top = max(scores)
-            for c, sc in zip(cl, scores, strict=True):
-                out[c.anchor, c.end, c.repl] = top - sc
+            _shortfalls(out, cl, [_running_score(line, c.anchor, c.end, c.repl, c.end, first) for c in cl])
     return out
 
 
