@@ -53,7 +53,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from ..core import Context, Edit
 from ..textmodel.reverse import PUNCT_CLASH_COST, punct_clashes
-from .residue import PINYIN_SYLLABLE, asks, is_reading, main_readings
+from .residue import PINYIN_SYLLABLE, TONED, asks, is_reading, main_readings
 
 # -- the GBK/GB18030 two-byte table ------------------------------------------
 
@@ -490,9 +490,6 @@ def _candidates(slot: Slot) -> list[tuple[str, float]]:
     return out
 
 
-_DAMAGE = re.compile("[?\ue000-\uf8ff\ufffd]")
-
-
 def _pairing(slot: Slot, before: str, later: list[Slot], after: str) -> tuple[int, ...]:
     """For each mark of :data:`_PAIRED`: how many more unpaired quotes and
     brackets the line would have with it in ``slot`` (the later unknown
@@ -829,10 +826,9 @@ _STRADDLE = re.compile(f"\\?\\(?({PINYIN_SYLLABLE})\\)")
 _ANNOTATION_AT = re.compile(f"\\(({PINYIN_SYLLABLE})\\)")
 _ANNOTATION_TAIL = re.compile(f"({PINYIN_SYLLABLE})\\)")
 _TRIGGER = re.compile("[?\ue000-\uf8ff]")
+#: what a damaged stretch of a line holds: the triggers and U+FFFD (a loss)
+_DAMAGE = re.compile("[?\ue000-\uf8ff\ufffd]")
 _TRAIL_A1: re.Pattern[str] | None = None
-
-
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňḿ"
 
 
 def _trail_a1() -> re.Pattern[str]:
@@ -856,7 +852,7 @@ def _trail_a1() -> re.Pattern[str]:
         # ā (A8 A1) right after a Han character and before no other
         # letter of a syllable is no annotation: a junk byte A8 before 。
         # (``考试āS捌…`` for ``考试。影片…``).
-        alone = f"(?<=[{_HAN}])ā(?![a-z{_TONED}])"
+        alone = f"(?<=[{_HAN}])ā(?![a-z{TONED}])"
         _TRAIL_A1 = re.compile(
             f"(?:[{cls}]|!(?=[{_HAN}])|{alone})"
             f"(?=[^\\n]{{0,12}}[A-Za-z\ue000-\uf8ff?!@#$&*+<=>\\[\\]^_`{{|}}~\\\\])"

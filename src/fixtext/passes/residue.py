@@ -26,8 +26,9 @@ from ..core import Context, Edit
 # Letters a pinyin syllable may use: ASCII, the tone-marked vowels, ü and the
 # rare syllabic n/m with tone marks.  The annotation is one syllable (the
 # converter annotated single characters), optionally with a tone digit.
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-PINYIN_SYLLABLE = f"[a-z{_TONED}]{{1,6}}[1-5]?"
+#: the tone-marked letters of pinyin
+TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+PINYIN_SYLLABLE = f"[a-z{TONED}]{{1,6}}[1-5]?"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ANNOTATION = re.compile(f"(?<=[{_HAN}])\\(({PINYIN_SYLLABLE})\\)")
 
