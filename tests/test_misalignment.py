@@ -587,23 +587,24 @@ def test_short_slip_before_a_number(clean: str) -> None:
 
 def test_a_doubtful_lost_byte_lowers_the_run_confidence_and_is_named() -> None:
     """The realigned run is right, but the character of a lost byte is a
-    guess among characters sharing the known byte (约/在 before an amount):
+    guess among characters sharing the known byte (后/好 before a comma):
     the confidence says so (at most the guess's posterior, not under 0.6,
     since keeping the run garbled is wrong for certain) and the reason
-    names the guess and its runner-up."""
+    names the guess and its runner-up.  (This test used 约/在 in
+    ``总投资约5.6亿元`` until the trigram 资约0 made that choice sure.)"""
     from fixtext.garble import damage_decode, fold_width, slip
     from fixtext.passes.misalignment import fill
     from fixtext.textmodel import get_model
 
     doubts: list[tuple[float, str, str]] = []
-    assert fill([("T", 0xD4)], "项目总投资", "5.6亿元", get_model(), script=-1, doubts=doubts) is not None
-    assert doubts and doubts[0][0] < 0.9  # the test's premise: 约 or 在, a guess
+    assert fill([("T", 0xBA)], "大会闭幕", "，代表们", get_model(), script=-1, doubts=doubts) is not None
+    assert doubts and doubts[0][0] < 0.9  # the test's premise: 后 or 好, a guess
 
-    clean = fold_width("这条公路明年通车。项目总投资约5.6亿元，预计2025年建成投产。")
+    clean = fold_width("时间不早。大会闭幕后，代表们陆续返程。")
     data = clean.encode("gbk")
     damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
     result = fixtext.repair(damaged, passes=["misaligned_gbk"], min_confidence=0.0)
-    runs = [e for e in result.log.entries if e.pass_name == "misaligned_gbk" and "总投资" in e.after]
+    runs = [e for e in result.log.entries if e.pass_name == "misaligned_gbk" and "闭幕" in e.after]
     assert runs
     run = runs[0]
     assert 0.6 <= run.confidence <= 0.9
@@ -785,6 +786,30 @@ def test_readings_that_end_together_are_compared_from_the_earlier_start(clean: s
     data = clean.encode("gbk")
     damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
     assert damaged[damaged.index("?") + 3] in "⑼⒗"  # the test's premise: 、 read with the next lead byte
+    assert (
+        fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean
+    )
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "天气转凉。值得注意的是,今年降雨偏少。",
+        "问题解决了。更重要的是,大家学到了经验。",
+        "雨下了一夜。大家没想到的是,水位涨得这么快。",
+        "他上个月调来。他上任后,马上整顿了纪律。",
+        "新年快到了。春节将至,街上很热闹。",
+    ],
+)
+def test_running_text_trigrams_choose_a_lost_trail_byte(clean: str) -> None:
+    """The slip at 。 runs out of step to the comma and loses the trail byte
+    before it (``的氖?,``): row CA holds 是 and 事, row BA 后 and 何, row D6
+    至 and 中.  The bigrams 的事 and 的是 are both common, and so are 事， and
+    是，; the trigrams 的是， and 任后， decide (the bigrams alone read
+    ``注意的事,`` and ``上任何,``)."""
+    data = clean.encode("gbk")
+    damaged = damage_decode(slip(data, [data.index("。".encode("gbk"))]))
+    assert "?," in damaged  # the test's premise: the trail byte before the comma is lost
     assert (
         fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean
     )

