@@ -813,3 +813,30 @@ def test_running_text_trigrams_choose_a_lost_trail_byte(clean: str) -> None:
     assert (
         fixtext.repair(damaged, passes=["misaligned_gbk", "converter_residue", "placeholders"]).text == clean
     )
+
+
+@pytest.mark.parametrize(
+    ("left", "answer", "right"),
+    [
+        ("去年12", "月", "，公司迁入新址。"),
+        ("2020年10", "月", "，大桥通车。"),
+        ("直到10", "月", "，天气才转凉。"),
+    ],
+)
+def test_a_number_with_its_unit_is_one_word_of_running_text(left: str, answer: str, right: str) -> None:
+    """Row D4 holds 月 and 元.  The segmented corpus writes a number with
+    its unit as one word (``１２月 / ，``, ``１０时 / 许``), which the
+    dictionary cannot have; the lexicon now reads such a word (scored as
+    its parts) so that the word bigram after it counts: 00月 + ， is common,
+    00元 + ， less so (the bigrams 2月 and 2元 cannot tell)."""
+    from fixtext.lexicon import get_lexicon
+    from fixtext.passes.misalignment import fill
+    from fixtext.textmodel import get_model
+
+    lex = get_lexicon()
+    assert "00月" in lex.left  # the test's premise: the corpus has the number word
+    # one word or its parts: the same unigram, so a route is no likelier for it
+    assert lex._number_word("12月", 3) == (0, 2 * lex.other + lex.logp["月"])
+    assert lex._number_word("月", 1) is None and lex._number_word("a月", 2) is None
+    got = fill([("T", answer.encode("gbk")[0])], left, right, get_model(), script=-1)
+    assert got is not None and got[0] == answer

@@ -101,7 +101,7 @@ class Lexicon:
         if mark is not None:
             unigram = mark
         lp = unigram
-        if _is_han(prev[0]) and (_is_han(w[0]) or mark is not None):
+        if (_is_han(prev[0]) or _is_han(prev[-1])) and (_is_han(w[0]) or mark is not None):
             v = self._norm_word(prev)
             seen = self.left.get(v)
             if seen:
@@ -113,6 +113,25 @@ class Lexicon:
             self._cond.clear()
         self._cond[key] = lp
         return lp
+
+    def _number_word(self, text: str, i: int) -> tuple[int, float] | None:
+        """A number with the Han unit or time word after it (``10时``,
+        ``12月``) that ends at ``i``, as the running text's segmentation
+        writes it (one word, ``１０时 / 许``): (its start, its unigram).  The
+        unigram is that of its parts (each digit the fixed cost, the
+        character its own), so the route is no likelier for being one word;
+        what it adds is the bigram of the word that follows it (时 + 许
+        is no pair, 00时 + 许 is)."""
+        if i < 2 or not _is_han(text[i - 1]) or not self.left:
+            return None
+        j = i - 1
+        while j > 0 and text[j - 1] in _DIGITS:
+            j -= 1
+        if j == i - 1 or self._norm_word(text[j:i]) not in self.left:
+            return None
+        unit = self._unigram(text[i - 1])
+        assert unit is not None  # a single character always has one
+        return j, (i - 1 - j) * self.other + unit
 
     def score(self, text: str) -> float:
         """Log-probability of ``text``'s most probable segmentation into words."""
@@ -136,11 +155,23 @@ class Lexicon:
                 v = max(s + (self.cond(p, w, uni) if p else uni) for p, s in states.items())
                 if v > here.get(w, -math.inf):
                     here[w] = v
+            num = self._number_word(text, i)
+            if num is not None:
+                j, uni = num
+                w = text[j:i]
+                states = best[j]
+                if states:
+                    v = max(s + (self.cond(p, w, uni) if p else uni) for p, s in states.items())
+                    if v > here.get(w, -math.inf):
+                        here[w] = v
         result = max(best[n].values()) if n else 0.0
         if len(self._scores) >= _CACHE_SIZE:
             self._scores.clear()
         self._scores[text] = result
         return result
+
+
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 def _is_han(ch: str) -> bool:
