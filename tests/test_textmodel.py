@@ -124,9 +124,9 @@ def test_trigrams_of_running_text(tmp_path) -> None:
     ``cond3`` raises a bigram only where its two-character context has been
     seen; a mark in the middle is no context."""
 
-    from fixtext.textmodel.context import _read_trigrams, count_trigrams, get_context_model, write_trigrams
+    from fixtext.textmodel.context import _read_trigrams, count_ngrams, get_context_model, write_trigrams
 
-    tri = count_trigrams(["甲乙丙"] * 3 + ["甲乙丁"] * 2 + ["甲乙戊"])
+    tri = count_ngrams(["甲乙丙"] * 3 + ["甲乙丁"] * 2 + ["甲乙戊"], 3)
     assert tri["甲乙丙"] == 3 and tri["乙丙\x03"] == 3
     path = tmp_path / "tri.bin.gz"
     assert write_trigrams(tri, path) == 5  # 甲乙戊 (once) is dropped

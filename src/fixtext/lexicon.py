@@ -144,26 +144,19 @@ class Lexicon:
         best: list[dict[str, float]] = [{"": 0.0}] + [{} for _ in range(n)]
         for i in range(1, n + 1):
             here = best[i]
-            for j in range(max(0, i - MAX_LEN), i):
+            # the dictionary's words ending at i, and a number word (10时)
+            spans = [(j, self._unigram(text[j:i])) for j in range(max(0, i - MAX_LEN), i)]
+            num = self._number_word(text, i)
+            if num is not None:
+                spans.append(num)
+            for j, uni in spans:
                 states = best[j]
-                if not states:
+                if not states or uni is None:
                     continue
                 w = text[j:i]
-                uni = self._unigram(w)
-                if uni is None:
-                    continue
                 v = max(s + (self.cond(p, w, uni) if p else uni) for p, s in states.items())
                 if v > here.get(w, -math.inf):
                     here[w] = v
-            num = self._number_word(text, i)
-            if num is not None:
-                j, uni = num
-                w = text[j:i]
-                states = best[j]
-                if states:
-                    v = max(s + (self.cond(p, w, uni) if p else uni) for p, s in states.items())
-                    if v > here.get(w, -math.inf):
-                        here[w] = v
         result = max(best[n].values()) if n else 0.0
         if len(self._scores) >= _CACHE_SIZE:
             self._scores.clear()

@@ -630,7 +630,7 @@ def fill(
                 p -= DOUBLED_COST  # 他他: a doubling the model does not know as a word
             if doc_pairs and (lctx + ch in doc_pairs or ch + rctx in doc_pairs):
                 p += DOC_PAIR_BONUS
-            # running-text bigrams rank the candidates where there is a
+            # running-text bigrams (and trigrams) rank the candidates where there is a
             # neighbour; the dictionary model only without one
             sc = (
                 _neighbour_score(
@@ -794,7 +794,7 @@ def _head_shortfalls(line: str, cands: list[_Candidate]) -> dict[tuple[int, int,
 def _running_score(
     line: str, anchor: int, end: int, repl: str, reach: int, first: int | None = None
 ) -> float:
-    """Running-text bigram score of ``line`` with ``repl`` for ``line[anchor:end]``,
+    """Running-text score (bigrams raised to trigrams) of ``line`` with ``repl`` for ``line[anchor:end]``,
     from the character before ``first`` (default ``anchor``) to the one after
     ``reach`` (or the line's end)."""
     from ..textmodel.context import EOS

@@ -131,6 +131,7 @@ class ContextModel:
             return lower
         key = a + b + c
         hit = self._cache3.get(key)
+        # (callers pass different bigrams as ``lower``: _pair_cond's or cond's)
         if hit is not None and hit[1] == lower:
             return hit[0]
         ab = self.norm(a) + nb
@@ -343,20 +344,13 @@ def count_word_pairs(lines: Iterable[list[str]]) -> tuple[dict[str, tuple[int, i
     return {w: (c, types[w]) for w, c in follows.items()}, pairs
 
 
-def count_pairs(lines: Iterable[str]) -> Counter[str]:
-    pairs: Counter[str] = Counter()
+def count_ngrams(lines: Iterable[str], n: int) -> Counter[str]:
+    """Character n-grams of the normalised lines, with BOS and EOS around each."""
+    grams: Counter[str] = Counter()
     for line in lines:
         s = BOS + "".join(_norm_char(c) for c in line) + EOS
-        pairs.update(s[i : i + 2] for i in range(len(s) - 1))
-    return pairs
-
-
-def count_trigrams(lines: Iterable[str]) -> Counter[str]:
-    tri: Counter[str] = Counter()
-    for line in lines:
-        s = BOS + "".join(_norm_char(c) for c in line) + EOS
-        tri.update(s[i : i + 3] for i in range(len(s) - 2))
-    return tri
+        grams.update(s[i : i + n] for i in range(len(s) - n + 1))
+    return grams
 
 
 def mkn_discounts(counts: Iterable[int]) -> tuple[float, float]:
@@ -375,7 +369,7 @@ def mkn_discounts(counts: Iterable[int]) -> tuple[float, float]:
 
 def build_trigrams(sdist: Path, out: Path = TRIGRAMS) -> int:  # pragma: no cover - developer tool
     """Write the trigram file (deterministic); returns the number of trigrams."""
-    return write_trigrams(count_trigrams(_training_lines(sdist)), out)
+    return write_trigrams(count_ngrams(_training_lines(sdist), 3), out)
 
 
 def write_trigrams(tri: Counter[str], out: Path) -> int:
@@ -383,9 +377,7 @@ def write_trigrams(tri: Counter[str], out: Path) -> int:
     discounts all the counts give) into ``out``; returns how many."""
     d2, d3 = mkn_discounts(tri.values())
     keys = sorted(
-        (ord(t[0]) << 21 | ord(t[1]), ord(t[2]), min(c, 0xFFFF))
-        for t, c in tri.items()
-        if c >= TRI_MIN_COUNT and "\n" not in t
+        (ord(t[0]) << 21 | ord(t[1]), ord(t[2]), min(c, 0xFFFF)) for t, c in tri.items() if c >= TRI_MIN_COUNT
     )
     contexts: list[int] = []
     sizes = array("I")
@@ -455,7 +447,7 @@ def build(sdist: Path | None = None, out: Path = DATA) -> int:  # pragma: no cov
     sdist = sdist or _fetch_sdist()
     print(build_word_pairs(sdist), "word pairs written to", WORD_PAIRS)
     print(build_trigrams(sdist), "trigrams written to", TRIGRAMS)
-    pairs = count_pairs(_training_lines(sdist))
+    pairs = count_ngrams(_training_lines(sdist), 2)
     rows = sorted((ab, c) for ab, c in pairs.items() if c >= MIN_COUNT and "\n" not in ab and "\t" not in ab)
     fold = sorted(_fold_table().items())
     text = "# fold\n" + "".join(f"{a}\t{b}\n" for a, b in fold)
